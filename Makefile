@@ -1,0 +1,59 @@
+# Two commands matter: `make run` and `make test`. Everything else is a step they share.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Local development only: `make run` serves with DEBUG on; production never uses this Makefile.
+RUN_ENV := DEBUG=1 ALLOWED_HOSTS=127.0.0.1,localhost
+
+.PHONY: run test install install-dev messages lint format ci clean bench
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip "setuptools>=61,<81" wheel
+
+# Stamps re-run the install only when pyproject.toml changes.
+# --no-build-isolation: xstatic-bootstrap ships only an sdist whose setup.py needs
+# pkg_resources, which setuptools 81+ no longer provides.
+$(VENV)/.installed: $(BIN)/activate pyproject.toml
+	$(BIN)/pip install --quiet --no-build-isolation -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(BIN)/pip install --quiet --no-build-isolation -e ".[dev]"
+	touch $@
+
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --silent
+	touch $@
+
+install: $(VENV)/.installed messages
+install-dev: $(VENV)/.installed-dev node_modules/.installed messages
+
+# .mo files are built, never committed.
+messages: $(VENV)/.installed
+	$(PY) -m config.compilemessages
+
+run: install
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py load_demo --with-demo-user
+	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install-dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install-dev
+	for f in bench/bench_*.py; do $(PY) $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) node_modules db.sqlite3 staticfiles

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Trade Mission Planner"
+admin.site.site_title = "Trade Mission Planner"
+admin.site.index_title = "Missions, delegations and meetings"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    # Delegates' pages and calendar feeds, reached by secret token without login.
+    path("", include("meetings.public_urls")),
+    # The coordinators' planner.
+    path("", include("missions.urls")),
+    path("", include("delegations.urls")),
+    path("", include("meetings.urls")),
+]

@@ -1,0 +1,104 @@
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from delegations.forms import DelegationMemberAdminForm
+from delegations.models import DelegationMember, Organisation, Person
+from delegations.services import (
+    delegation_member_rotate_token,
+    delegation_member_save,
+    organisation_save,
+    person_save,
+)
+from missions.admin import MissionAdmin
+
+
+class DelegationMemberInline(admin.TabularInline):
+    model = DelegationMember
+    form = DelegationMemberAdminForm
+    extra = 0
+    fields = ("person", "role", "arrival", "departure")
+    autocomplete_fields = ("person",)
+
+
+# The delegation comes first on the mission's page.
+MissionAdmin.inlines = [DelegationMemberInline, *MissionAdmin.inlines]
+
+
+class PersonInline(admin.TabularInline):
+    model = Person
+    extra = 0
+    fields = ("first_name", "last_name", "position", "email", "phone")
+    show_change_link = True
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name", "short_name", "kind", "sector", "city", "country", "people_count")
+    list_filter = ("kind", "country", "sector")
+    search_fields = ("name", "short_name", "sector", "city", "country")
+    inlines = [PersonInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_people=Count("people"))
+
+    @admin.display(description=_("people"), ordering="_people")
+    def people_count(self, obj: Organisation) -> int:
+        return obj._people
+
+    def save_model(self, request, obj, form, change):
+        organisation_save(organisation=obj)
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ("full_name", "position", "organisation", "email", "preferred_language")
+    list_filter = ("preferred_language", "organisation__kind", "organisation")
+    search_fields = ("first_name", "last_name", "position", "email", "organisation__name")
+    autocomplete_fields = ("organisation",)
+    list_select_related = ("organisation",)
+
+    @admin.display(description=_("name"), ordering="last_name")
+    def full_name(self, obj: Person) -> str:
+        return obj.full_name
+
+    def save_model(self, request, obj, form, change):
+        person_save(person=obj)
+
+
+@admin.register(DelegationMember)
+class DelegationMemberAdmin(admin.ModelAdmin):
+    form = DelegationMemberAdminForm
+    list_display = ("person", "organisation", "mission", "role", "arrival", "departure")
+    list_filter = ("mission", "role")
+    search_fields = ("person__first_name", "person__last_name", "person__email", "mission__title")
+    autocomplete_fields = ("mission", "person")
+    list_select_related = ("person", "person__organisation", "mission")
+    # The token is a secret: never listed, never searchable; rotate it with the action.
+    exclude = ("token",)
+    actions = ["rotate_tokens"]
+
+    @admin.display(description=_("organisation"))
+    def organisation(self, obj: DelegationMember):
+        return obj.person.organisation
+
+    def save_model(self, request, obj, form, change):
+        delegation_member_save(member=obj)
+
+    @admin.action(description=_("Rotate personal links (old links stop working)"))
+    def rotate_tokens(self, request, queryset):
+        count = 0
+        for member in queryset:
+            delegation_member_rotate_token(member=member)
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "Rotated the personal link of %(count)d delegate.",
+                "Rotated the personal links of %(count)d delegates.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )

@@ -1,0 +1,177 @@
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from missions.models import Mission
+
+
+def new_token() -> str:
+    """256 bits from the OS's CSPRNG, URL-safe (43 characters)."""
+    return secrets.token_urlsafe(32)
+
+
+class Organisation(models.Model):
+    """One directory for both sides: the delegation's organisations and the partners met."""
+
+    class Kind(models.TextChoices):
+        PUBLIC_INSTITUTION = "public", _("Public institution")
+        AGENCY = "agency", _("Agency")
+        ASSOCIATION = "association", _("Association")
+        UNIVERSITY = "university", _("University / research")
+        OEM = "oem", _("Company / OEM")
+        SUPPLIER = "supplier", _("Supplier")
+        BANK = "bank", _("Bank / finance")
+        CONSULATE = "consulate", _("Consulate / embassy")
+        EVENT = "event", _("Event / trade fair")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    sector = models.CharField(_("sector"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="organisation_name_unique_ci",
+                violation_error_message=_("An organisation with this name already exists."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+    @property
+    def display_name(self) -> str:
+        if self.short_name and self.short_name != self.name:
+            return f"{self.name} ({self.short_name})"
+        return self.name
+
+
+class Person(models.Model):
+    class Language(models.TextChoices):
+        ITALIAN = "it", _("Italian")
+        ENGLISH = "en", _("English")
+
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=2, choices=Language.choices, default=Language.ITALIAN
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~Q(email=""),
+                name="person_email_unique_ci",
+                violation_error_message=_("Another person already has this e-mail address."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def title_line(self) -> str:
+        """“Vice President Manufacturing, Rivian”."""
+        org = str(self.organisation) if self.organisation_id else ""
+        return ", ".join(part for part in (self.position, org) if part)
+
+
+class DelegationMemberQuerySet(models.QuerySet):
+    def with_people(self) -> "DelegationMemberQuerySet":
+        return self.select_related("person", "person__organisation")
+
+
+class DelegationMember(models.Model):
+    """A person travelling with a mission's delegation."""
+
+    class Role(models.TextChoices):
+        HEAD = "head", _("Head of delegation")
+        DELEGATE = "delegate", _("Delegate")
+        STAFF = "staff", _("Staff")
+        GUEST = "guest", _("Guest")
+
+    mission = models.ForeignKey(
+        Mission, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="members"
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.DELEGATE)
+    arrival = models.DateTimeField(_("arrival"), null=True, blank=True)
+    departure = models.DateTimeField(_("departure"), null=True, blank=True)
+    notes = models.TextField(_("internal notes"), blank=True)
+    # Secret for the personal page and calendar feed; rotating it kills old links.
+    token = models.CharField(_("access token"), max_length=64, unique=True, default=new_token)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = DelegationMemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["mission", "person__last_name", "person__first_name"]
+        verbose_name = _("delegation member")
+        verbose_name_plural = _("delegation members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mission", "person"],
+                name="delegation_member_once_per_mission",
+                violation_error_message=_("This person is already in the mission's delegation."),
+            ),
+            models.CheckConstraint(
+                condition=Q(arrival__isnull=True)
+                | Q(departure__isnull=True)
+                | Q(departure__gt=models.F("arrival")),
+                name="delegation_member_departure_after_arrival",
+                violation_error_message=_("Departure must be after arrival."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.person.full_name
+
+    def clean(self) -> None:
+        if self.arrival and self.departure and self.departure <= self.arrival:
+            raise ValidationError(
+                {"departure": _("Departure must be after arrival.")},
+                code="departure_before_arrival",
+            )

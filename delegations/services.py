@@ -1,0 +1,64 @@
+from datetime import datetime
+
+from django.db import transaction
+
+from delegations.models import DelegationMember, Organisation, Person, new_token
+from missions.models import Mission
+
+
+@transaction.atomic
+def organisation_save(*, organisation: Organisation) -> Organisation:
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def person_save(*, person: Person) -> Person:
+    person.full_clean()
+    person.save()
+    return person
+
+
+@transaction.atomic
+def delegation_add_member(
+    *,
+    mission: Mission,
+    person: Person,
+    role: str = DelegationMember.Role.DELEGATE,
+    arrival: datetime | None = None,
+    departure: datetime | None = None,
+    notes: str = "",
+) -> DelegationMember:
+    member = DelegationMember(
+        mission=mission,
+        person=person,
+        role=role,
+        arrival=arrival,
+        departure=departure,
+        notes=notes,
+    )
+    member.full_clean()
+    member.save()
+    return member
+
+
+@transaction.atomic
+def delegation_member_save(*, member: DelegationMember) -> DelegationMember:
+    member.full_clean()
+    member.save()
+    return member
+
+
+@transaction.atomic
+def delegation_remove_member(*, member: DelegationMember) -> None:
+    # Their meetings stay; they simply no longer attend them.
+    member.delete()
+
+
+@transaction.atomic
+def delegation_member_rotate_token(*, member: DelegationMember) -> DelegationMember:
+    """Issue a new secret: the old personal link and feed answer 404 from now on."""
+    member.token = new_token()
+    member.save(update_fields=["token", "updated"])
+    return member

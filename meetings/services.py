@@ -1,0 +1,135 @@
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from delegations.models import DelegationMember, Organisation, Person
+from meetings.models import Meeting, new_uid
+from missions.models import Mission, Venue
+
+# A change to any of these means calendars must replace their copy (RFC 5545 SEQUENCE).
+SEQUENCE_FIELDS = ("start", "end", "venue_id", "status")
+
+
+def _check_attendees(meeting: Meeting, attendees: list[DelegationMember]) -> None:
+    strangers = [member for member in attendees if member.mission_id != meeting.mission_id]
+    if strangers:
+        names = ", ".join(str(member) for member in strangers)
+        raise ValidationError(
+            {"attendees": _("Not in this mission's delegation: %(names)s.") % {"names": names}},
+            code="attendee_other_mission",
+        )
+
+
+@transaction.atomic
+def meeting_save(
+    *,
+    meeting: Meeting,
+    attendees: Iterable[DelegationMember] | None = None,
+    partner_organisations: Iterable[Organisation] | None = None,
+    partner_contacts: Iterable[Person] | None = None,
+) -> Meeting:
+    """Create or update a meeting with its people; bump SEQUENCE when time, place or status move.
+
+    `None` for a relation leaves it as it is; an empty list clears it.
+    """
+    attendees = list(attendees) if attendees is not None else None
+    meeting.full_clean()
+    if attendees is not None:
+        _check_attendees(meeting, attendees)
+    if meeting.pk:
+        previous = (
+            Meeting.objects.select_for_update()
+            .filter(pk=meeting.pk)
+            .values("sequence", *SEQUENCE_FIELDS)
+            .first()
+        )
+        if previous is not None:
+            moved = any(previous[name] != getattr(meeting, name) for name in SEQUENCE_FIELDS)
+            meeting.sequence = previous["sequence"] + (1 if moved else 0)
+    meeting.save()
+    if attendees is not None:
+        meeting.attendees.set(attendees)
+    if partner_organisations is not None:
+        meeting.partner_organisations.set(partner_organisations)
+    if partner_contacts is not None:
+        meeting.partner_contacts.set(partner_contacts)
+    return meeting
+
+
+def meeting_schedule(
+    *,
+    mission: Mission,
+    title: str,
+    start: datetime,
+    end: datetime,
+    kind: str = Meeting.Kind.B2B,
+    venue: Venue | None = None,
+    status: str = Meeting.Status.CONFIRMED,
+    attendees: Iterable[DelegationMember] = (),
+    partner_organisations: Iterable[Organisation] = (),
+    partner_contacts: Iterable[Person] = (),
+    description: str = "",
+    internal_notes: str = "",
+    outcome: str = "",
+    uid: str | None = None,
+) -> Meeting:
+    meeting = Meeting(
+        mission=mission,
+        title=title,
+        kind=kind,
+        start=start,
+        end=end,
+        venue=venue,
+        status=status,
+        description=description,
+        internal_notes=internal_notes,
+        outcome=outcome,
+    )
+    if uid:
+        meeting.uid = uid
+    return meeting_save(
+        meeting=meeting,
+        attendees=attendees,
+        partner_organisations=partner_organisations,
+        partner_contacts=partner_contacts,
+    )
+
+
+def meeting_cancel(*, meeting: Meeting) -> Meeting:
+    """Cancelled meetings stay, so calendars show them as cancelled instead of losing them."""
+    if meeting.is_cancelled:
+        return meeting
+    meeting.status = Meeting.Status.CANCELLED
+    return meeting_save(meeting=meeting)
+
+
+@transaction.atomic
+def meeting_duplicate(*, meeting: Meeting) -> Meeting:
+    """A new meeting (new UID) with the same time, place and people, tentative."""
+    copy = Meeting(
+        mission=meeting.mission,
+        title=meeting.title,
+        kind=meeting.kind,
+        start=meeting.start,
+        end=meeting.end,
+        venue=meeting.venue,
+        status=Meeting.Status.TENTATIVE,
+        description=meeting.description,
+        internal_notes=meeting.internal_notes,
+        uid=new_uid(),
+    )
+    return meeting_save(
+        meeting=copy,
+        attendees=meeting.attendees.all(),
+        partner_organisations=meeting.partner_organisations.all(),
+        partner_contacts=meeting.partner_contacts.all(),
+    )
+
+
+@transaction.atomic
+def meeting_delete(*, meeting: Meeting) -> None:
+    """Gone from feeds too; cancelling is kinder to calendars that already hold it."""
+    meeting.delete()

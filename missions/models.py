@@ -1,0 +1,210 @@
+import zoneinfo
+from datetime import date, datetime, time, timedelta
+from functools import cache
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+@cache
+def known_timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_timezone(value: str) -> None:
+    if value not in known_timezones():
+        raise ValidationError(
+            _("“%(value)s” is not a known IANA time zone; use a name like America/Detroit."),
+            code="invalid_timezone",
+            params={"value": value},
+        )
+
+
+class MissionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "MissionQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(coordinators=user)
+
+    def published(self) -> "MissionQuerySet":
+        return self.filter(status=Mission.Status.PUBLISHED)
+
+
+class Mission(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    city = models.CharField(_("city"), max_length=100)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=100)
+    timezone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        validators=[validate_timezone],
+        help_text=_("IANA name of the destination's zone, e.g. America/Detroit."),
+    )
+    home_timezone = models.CharField(
+        _("home time zone"),
+        max_length=64,
+        default="Europe/Rome",
+        validators=[validate_timezone],
+        help_text=_("Where the delegation comes from; shown alongside local times."),
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    organiser = models.CharField(_("organiser"), max_length=200, blank=True)
+    funding_programme = models.CharField(_("funding programme"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    clash_buffer_minutes = models.PositiveSmallIntegerField(
+        _("buffer between venues (minutes)"),
+        default=30,
+        validators=[MaxValueValidator(24 * 60)],
+        help_text=_(
+            "Warn when a delegate has less than this between meetings at different venues."
+        ),
+    )
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coordinators"),
+        related_name="coordinated_missions",
+        blank=True,
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = MissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "title"]
+        verbose_name = _("mission")
+        verbose_name_plural = _("missions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="mission_end_not_before_start",
+                violation_error_message=_("The mission cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError(
+                {"end_date": _("The mission cannot end before it starts.")},
+                code="end_before_start",
+            )
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def home_tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.home_timezone)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def local(self, value: datetime) -> datetime:
+        """An aware instant as the mission's wall-clock time."""
+        return value.astimezone(self.tz)
+
+    def starts_at(self) -> datetime:
+        """Midnight local time of the first day, as an aware instant."""
+        return datetime.combine(self.start_date, time.min, tzinfo=self.tz)
+
+    def ends_at(self) -> datetime:
+        """Midnight local time after the last day, as an aware instant."""
+        return datetime.combine(self.end_date + timedelta(days=1), time.min, tzinfo=self.tz)
+
+    def days(self) -> list[date]:
+        return [
+            date.fromordinal(n)
+            for n in range(self.start_date.toordinal(), self.end_date.toordinal() + 1)
+        ]
+
+
+class Venue(models.Model):
+    mission = models.ForeignKey(
+        Mission, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="venues"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mission", "name"],
+                name="venue_name_unique_per_mission",
+                violation_error_message=_("This mission already has a venue with this name."),
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
+                name="venue_coordinates_both_and_in_range",
+                violation_error_message=_(
+                    "Give both latitude and longitude (in range), or neither."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(
+                {"longitude": _("Give both latitude and longitude, or neither.")},
+                code="coordinates_pair",
+            )
+
+    @property
+    def full_address(self) -> str:
+        return ", ".join(part for part in (self.address, self.city, self.country) if part)
+
+    @property
+    def has_geo(self) -> bool:
+        return self.latitude is not None and self.longitude is not None

@@ -1,0 +1,19 @@
+from django.db import transaction
+
+from missions.models import Mission, Venue
+
+
+@transaction.atomic
+def mission_save(*, mission: Mission, coordinators=None) -> Mission:
+    mission.full_clean()
+    mission.save()
+    if coordinators is not None:
+        mission.coordinators.set(coordinators)
+    return mission
+
+
+@transaction.atomic
+def venue_save(*, venue: Venue) -> Venue:
+    venue.full_clean()
+    venue.save()
+    return venue
