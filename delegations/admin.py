@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -39,6 +40,8 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ("kind", "country", "sector")
     search_fields = ("name", "short_name", "sector", "city", "country")
     inlines = [PersonInline]
+    # Django 6 assumes https for scheme-less URLs; opt in now (and silence the deprecation).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_people=Count("people"))

@@ -1,8 +1,13 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Field, Fieldset, Layout, Row
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from delegations.models import DelegationMember
-from missions.localtime import LocalSplitDateTimeField, MissionLocalTimesMixin
+from delegations.models import DelegationMember, Organisation, Person
+from missions.localtime import LocalDateTimeWidget, LocalSplitDateTimeField, MissionLocalTimesMixin
+from missions.models import Mission
 
 
 class DelegationMemberAdminForm(MissionLocalTimesMixin, forms.ModelForm):
@@ -15,3 +20,266 @@ class DelegationMemberAdminForm(MissionLocalTimesMixin, forms.ModelForm):
     class Meta:
         model = DelegationMember
         fields = ("mission", "person", "role", "arrival", "departure", "notes")
+
+
+def _local_datetime_field(label, time_label) -> LocalSplitDateTimeField:
+    widget = LocalDateTimeWidget()
+    # The label points at the date input; the time input needs its own name for screen readers.
+    widget.widgets[1].attrs["aria-label"] = time_label
+    return LocalSplitDateTimeField(label=label, required=False, widget=widget)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Person) -> str:
+        line = obj.title_line
+        return f"{obj.last_name} {obj.first_name}" + (f" — {line}" if line else "")
+
+
+class MemberTimesForm(MissionLocalTimesMixin, forms.ModelForm):
+    """Role, arrival and departure of a delegate; times typed in the mission's zone."""
+
+    local_datetime_fields = ("arrival", "departure")
+    arrival = _local_datetime_field(_("Arrival"), _("Arrival time"))
+    departure = _local_datetime_field(_("Departure"), _("Departure time"))
+
+    class Meta:
+        model = DelegationMember
+        fields = ("role", "arrival", "departure", "notes")
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"notes": _("Coordinators only; never shown to the delegate.")}
+
+    def __init__(self, *args, mission: Mission, **kwargs):
+        self.mission = mission
+        super().__init__(*args, **kwargs)
+        zone_help = gettext("Local time in %(zone)s.") % {"zone": mission.timezone}
+        self.fields["arrival"].help_text = zone_help
+        self.fields["departure"].help_text = zone_help
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*self.layout_fields())
+
+    def layout_fields(self) -> list:
+        return [
+            Row(
+                Column("role", css_class="col-md-4"),
+                Column(Field("arrival", wrapper_class="split-datetime"), css_class="col-md-4"),
+                Column(Field("departure", wrapper_class="split-datetime"), css_class="col-md-4"),
+            ),
+            "notes",
+        ]
+
+
+# The fields of a person typed in the add form instead of picking one from the list.
+NEW_PERSON_FIELDS = (
+    "first_name",
+    "last_name",
+    "position",
+    "organisation",
+    "email",
+    "phone",
+    "preferred_language",
+)
+# Typing any of these means "a new person" (organisation and language have defaults or lists).
+NEW_PERSON_TYPED = ("first_name", "last_name", "position", "email", "phone")
+
+
+class MemberAddForm(MemberTimesForm):
+    """Add a delegate: pick an existing person or type a new one, in one form."""
+
+    person = PersonChoiceField(
+        label=_("Existing person"),
+        queryset=Person.objects.select_related("organisation"),
+        required=False,
+        empty_label=_("— Type a new person below —"),
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
+    position = forms.CharField(label=_("Position"), max_length=200, required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.all(), required=False
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred language"),
+        choices=Person.Language.choices,
+        initial=Person.Language.ITALIAN,
+        help_text=_("Their personal page, calendar and e-mails use this language."),
+    )
+
+    class Meta(MemberTimesForm.Meta):
+        fields = ("person", "role", "arrival", "departure", "notes")
+
+    def layout_fields(self) -> list:
+        return [
+            Fieldset(
+                _("Who"),
+                "person",
+                HTML(
+                    '<p class="text-body-secondary small mb-2">{}</p>'.format(
+                        gettext("Not in the list? Type the new person here:")
+                    )
+                ),
+                Row(
+                    Column("first_name", css_class="col-md-6"),
+                    Column("last_name", css_class="col-md-6"),
+                ),
+                Row(
+                    Column("position", css_class="col-md-6"),
+                    Column("organisation", css_class="col-md-6"),
+                ),
+                Row(
+                    Column("email", css_class="col-md-5"),
+                    Column("phone", css_class="col-md-3"),
+                    Column("preferred_language", css_class="col-md-4"),
+                ),
+            ),
+            Fieldset(_("In the delegation"), *super().layout_fields()),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        person = cleaned.get("person")
+        typed = [name for name in NEW_PERSON_TYPED if cleaned.get(name)]
+        if person is not None:
+            if typed:
+                self.add_error(
+                    "person",
+                    gettext("Pick someone from the list or type a new person, not both."),
+                )
+            elif self.mission.members.filter(person=person).exists():
+                self.add_error(
+                    "person",
+                    gettext("%(name)s is already in this mission's delegation.")
+                    % {"name": person.full_name},
+                )
+            return cleaned
+        if not typed and "person" not in self.errors:
+            self.add_error(
+                "person",
+                gettext("Pick someone from the list, or type the new person's name below."),
+            )
+            return cleaned
+        for name in ("first_name", "last_name"):
+            if typed and not cleaned.get(name) and name not in self.errors:
+                self.add_error(name, gettext("Required for a new person."))
+        email = cleaned.get("email")
+        if email and Person.objects.filter(email__iexact=email).exists():
+            self.add_error(
+                "email",
+                gettext("Another person already has this e-mail address: pick them from the list."),
+            )
+        return cleaned
+
+    def new_person(self) -> Person | None:
+        """The typed person, unsaved; None when one was picked from the list."""
+        if self.cleaned_data.get("person") is not None:
+            return None
+        return Person(**{name: self.cleaned_data.get(name) or "" for name in NEW_PERSON_FIELDS})
+
+
+class OrganisationForm(forms.ModelForm):
+    # Django 6 assumes https for scheme-less URLs; opt in now.
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Organisation
+        fields = (
+            "name",
+            "short_name",
+            "kind",
+            "sector",
+            "city",
+            "country",
+            "website",
+            "description",
+        )
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(Column("name", css_class="col-md-8"), Column("short_name", css_class="col-md-4")),
+            Row(Column("kind", css_class="col-md-6"), Column("sector", css_class="col-md-6")),
+            Row(Column("city", css_class="col-md-6"), Column("country", css_class="col-md-6")),
+            "website",
+            "description",
+        )
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        clash = Organisation.objects.filter(name__iexact=name).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(
+                gettext("An organisation with this name already exists."), code="duplicate"
+            )
+        return name
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = (
+            "first_name",
+            "last_name",
+            "position",
+            "organisation",
+            "email",
+            "phone",
+            "preferred_language",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(
+                Column("first_name", css_class="col-md-6"),
+                Column("last_name", css_class="col-md-6"),
+            ),
+            Row(
+                Column("position", css_class="col-md-6"),
+                Column("organisation", css_class="col-md-6"),
+            ),
+            Row(
+                Column("email", css_class="col-md-5"),
+                Column("phone", css_class="col-md-3"),
+                Column("preferred_language", css_class="col-md-4"),
+            ),
+        )
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if email:
+            clash = Person.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
+            if clash.exists():
+                raise forms.ValidationError(
+                    gettext("Another person already has this e-mail address."), code="duplicate"
+                )
+        return email
+
+
+class PartnerFilterForm(forms.Form):
+    """The GET form above the directory; every field optional."""
+
+    q = forms.CharField(label=_("Search by name"), required=False, max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    sector = forms.ChoiceField(label=_("Sector"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+
+    def __init__(self, *args, sectors: list[str], countries: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("All kinds")), *Organisation.Kind.choices]
+        self.fields["sector"].choices = [("", _("All sectors"))] + [(s, s) for s in sectors]
+        self.fields["country"].choices = [("", _("All countries"))] + [(c, c) for c in countries]
+        self.fields["q"].widget.attrs["placeholder"] = _("Name or short name")
+        self.fields["q"].widget.attrs["type"] = "search"
+
+    def filters(self) -> dict:
+        """The valid, non-empty filters; invalid ones are ignored (and shown as errors)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {name: value for name, value in data.items() if value}

@@ -62,3 +62,25 @@ def delegation_member_rotate_token(*, member: DelegationMember) -> DelegationMem
     member.token = new_token()
     member.save(update_fields=["token", "updated"])
     return member
+
+
+@transaction.atomic
+def delegation_add_new_person(
+    *,
+    mission: Mission,
+    person: Person,
+    role: str = DelegationMember.Role.DELEGATE,
+    arrival: datetime | None = None,
+    departure: datetime | None = None,
+    notes: str = "",
+) -> DelegationMember:
+    """Create a person and add them to the delegation: both or neither."""
+    person_save(person=person)
+    return delegation_add_member(
+        mission=mission,
+        person=person,
+        role=role,
+        arrival=arrival,
+        departure=departure,
+        notes=notes,
+    )

@@ -179,7 +179,11 @@ def find_clashes(
                     ClashWarning(
                         "venue_overlap",
                         _("%(venue)s also hosts “%(other)s” (%(time)s).")
-                        % {"venue": this.venue_name, "other": other.title, "time": _span(other, tz)},
+                        % {
+                            "venue": this.venue_name,
+                            "other": other.title,
+                            "time": _span(other, tz),
+                        },
                         other.key,
                     )
                 )

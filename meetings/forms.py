@@ -1,8 +1,14 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Field, Layout, Row, Submit
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _lazy
 
+from delegations.models import DelegationMember, Organisation, Person
 from meetings.models import Meeting
-from missions.localtime import LocalSplitDateTimeField, MissionLocalTimesMixin
+from missions.localtime import LocalDateTimeWidget, LocalSplitDateTimeField, MissionLocalTimesMixin
+from missions.models import Venue
 
 
 class MeetingAdminForm(MissionLocalTimesMixin, forms.ModelForm):
@@ -45,3 +51,232 @@ class MeetingAdminForm(MissionLocalTimesMixin, forms.ModelForm):
                     % {"names": ", ".join(str(m) for m in strangers)},
                 )
         return cleaned
+
+
+# ---------------------------------------------------------------------------
+# The planner's forms (coordinators in the browser).
+
+
+class _LabelledChoices(forms.ModelMultipleChoiceField):
+    """Options labelled by a function, so names say who is who."""
+
+    def __init__(self, *args, label_from=str, **kwargs):
+        self._label_from = label_from
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj):
+        return self._label_from(obj)
+
+
+def _member_label(member: DelegationMember) -> str:
+    extra = member.person.title_line
+    return f"{member.person.full_name} — {extra}" if extra else member.person.full_name
+
+
+def _contact_label(person: Person) -> str:
+    return f"{person.full_name} ({person.title_line})" if person.title_line else person.full_name
+
+
+def _quick_add_button(url: str, label: str) -> HTML:
+    # Loads a small form into the shared modal; see templates/meetings/includes/quick_add_*.html.
+    return HTML(
+        f'<button type="button" class="btn btn-link btn-sm px-0 mb-3 quick-add" '
+        f'hx-get="{url}" hx-target="#quick-add-content" hx-swap="innerHTML" '
+        f'data-bs-toggle="modal" data-bs-target="#quick-add-modal">+ {label}</button>'
+    )
+
+
+class MeetingForm(MissionLocalTimesMixin, forms.ModelForm):
+    """Create or edit one meeting of a known mission; times typed in the mission's zone."""
+
+    local_datetime_fields = ("start", "end")
+    start = LocalSplitDateTimeField(label=_lazy("Starts"), widget=LocalDateTimeWidget)
+    end = LocalSplitDateTimeField(label=_lazy("Ends"), widget=LocalDateTimeWidget)
+
+    class Meta:
+        model = Meeting
+        fields = (
+            "title",
+            "kind",
+            "status",
+            "start",
+            "end",
+            "venue",
+            "attendees",
+            "partner_organisations",
+            "partner_contacts",
+            "description",
+            "internal_notes",
+            "outcome",
+        )
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "internal_notes": forms.Textarea(attrs={"rows": 2}),
+            "outcome": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, mission, check_url: str = "", **kwargs):
+        self.mission = mission
+        instance = kwargs.get("instance")
+        if instance is None:
+            kwargs["instance"] = Meeting(mission=mission)
+        super().__init__(*args, **kwargs)
+        self.fields["venue"].queryset = Venue.objects.filter(mission=mission)
+        self.fields["venue"].empty_label = _lazy("— no venue yet —")
+        self.fields["attendees"] = _LabelledChoices(
+            queryset=DelegationMember.objects.filter(mission=mission).with_people(),
+            required=False,
+            label=_lazy("Delegation attendees"),
+            widget=forms.CheckboxSelectMultiple,
+            label_from=_member_label,
+        )
+        self.fields["partner_organisations"] = _LabelledChoices(
+            queryset=Organisation.objects.all(),
+            required=False,
+            label=_lazy("Partner organisations"),
+            widget=forms.CheckboxSelectMultiple,
+            label_from=lambda org: org.display_name,
+        )
+        self.fields["partner_contacts"] = _LabelledChoices(
+            queryset=Person.objects.select_related("organisation").exclude(
+                memberships__mission=mission
+            ),
+            required=False,
+            label=_lazy("Partner contacts"),
+            widget=forms.CheckboxSelectMultiple,
+            label_from=_contact_label,
+        )
+        for name, word in (("start", _lazy("Start time")), ("end", _lazy("End time"))):
+            date_widget, time_widget = self.fields[name].widget.widgets
+            date_widget.attrs["aria-label"] = f"{self.fields[name].label}: {_lazy('date')}"
+            time_widget.attrs["aria-label"] = str(word)
+        self.fields["start"].help_text = _lazy("Local time in %(zone)s.") % {
+            "zone": mission.timezone
+        }
+
+        def quick(kind):
+            return reverse("meetings:quick_add", args=[mission.slug, kind])
+
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        if check_url:
+            # Clash warnings before saving: any change posts the form to the check endpoint.
+            self.helper.attrs.update(
+                {
+                    "hx-post": check_url,
+                    "hx-trigger": "change delay:200ms",
+                    "hx-target": "#clash-panel",
+                    "hx-swap": "innerHTML",
+                    "hx-sync": "this:replace",
+                }
+            )
+        self.helper.layout = Layout(
+            Row(Column("title", css_class="col-md-8"), Column("kind", css_class="col-md-4")),
+            Row(
+                Column(Field("start", wrapper_class="split-dt"), css_class="col-md-5"),
+                Column(Field("end", wrapper_class="split-dt"), css_class="col-md-5"),
+                Column("status", css_class="col-md-2"),
+            ),
+            Field("venue"),
+            _quick_add_button(quick("venue"), _lazy("New venue")),
+            Field("attendees", wrapper_class="pick-list"),
+            Row(
+                Column(
+                    Field("partner_organisations", wrapper_class="pick-list"),
+                    _quick_add_button(quick("organisation"), _lazy("New partner organisation")),
+                    css_class="col-md-6",
+                ),
+                Column(
+                    Field("partner_contacts", wrapper_class="pick-list"),
+                    _quick_add_button(quick("contact"), _lazy("New contact")),
+                    css_class="col-md-6",
+                ),
+            ),
+            "description",
+            Row(
+                Column("internal_notes", css_class="col-md-6"),
+                Column("outcome", css_class="col-md-6"),
+            ),
+            Submit("save", _lazy("Save meeting")),
+        )
+
+
+class AgendaFilterForm(forms.Form):
+    """GET filters; choices come from rows the agenda already fetched (no extra queries)."""
+
+    delegate = forms.TypedChoiceField(label=_lazy("Delegate"), required=False, coerce=int)
+    kind = forms.ChoiceField(label=_lazy("Kind"), required=False)
+    partner = forms.TypedChoiceField(label=_lazy("Partner"), required=False, coerce=int)
+    status = forms.ChoiceField(label=_lazy("Status"), required=False)
+
+    def __init__(self, *args, members=(), partners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        everyone = [("", _lazy("Everyone"))]
+        self.fields["delegate"].choices = everyone + [(m.pk, m.person.full_name) for m in members]
+        self.fields["kind"].choices = [("", _lazy("All kinds"))] + list(Meeting.Kind.choices)
+        self.fields["partner"].choices = [("", _lazy("All partners"))] + [
+            (o.pk, str(o)) for o in partners
+        ]
+        self.fields["status"].choices = [("", _lazy("Any status"))] + list(Meeting.Status.choices)
+        self.members = {m.pk: m for m in members}
+
+    def selected(self) -> dict:
+        """The valid filters only: a stale or forged value is ignored, never a 500."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {name: value for name, value in data.items() if value not in ("", None)}
+
+    def apply(self, meetings: list[Meeting]) -> list[Meeting]:
+        chosen = self.selected()
+        result = meetings
+        if "delegate" in chosen:
+            pk = chosen["delegate"]
+            result = [m for m in result if any(a.pk == pk for a in m.attendees.all())]
+        if "kind" in chosen:
+            result = [m for m in result if m.kind == chosen["kind"]]
+        if "partner" in chosen:
+            pk = chosen["partner"]
+            result = [m for m in result if any(o.pk == pk for o in m.partner_organisations.all())]
+        if "status" in chosen:
+            result = [m for m in result if m.status == chosen["status"]]
+        return result
+
+    def selected_delegate(self) -> DelegationMember | None:
+        pk = self.selected().get("delegate")
+        return self.members.get(pk) if pk else None
+
+
+class OrganisationQuickForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ("name", "short_name", "kind", "sector", "country", "city")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class ContactQuickForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ("first_name", "last_name", "position", "organisation", "email", "phone")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class VenueQuickForm(forms.ModelForm):
+    class Meta:
+        model = Venue
+        fields = ("name", "address", "city", "country")
+
+    def __init__(self, *args, mission, **kwargs):
+        kwargs.setdefault("instance", Venue(mission=mission))
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False

@@ -1,5 +1,13 @@
 from django.urls import path
 
+from meetings import feeds
+
 app_name = "public"
 
-urlpatterns: list = []
+# Short paths: the personal link is typed from e-mails and printed as a QR code.
+urlpatterns: list = [
+    path("d/<str:token>/", feeds.delegate_page, name="delegate_page"),
+    path("d/<str:token>/calendar.ics", feeds.delegate_feed, name="delegate_feed"),
+    path("d/<str:token>/meetings/<int:pk>.ics", feeds.meeting_ics, name="meeting_ics"),
+    path("programme/<slug:slug>.ics", feeds.mission_feed, name="mission_feed"),
+]

@@ -1,5 +1,30 @@
 from django.urls import path
 
+from meetings import views
+
 app_name = "meetings"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("missions/<slug:slug>/agenda/", views.agenda, name="agenda"),
+    path("missions/<slug:slug>/agenda/print/", views.agenda_print, name="agenda_print"),
+    path("missions/<slug:slug>/meetings/new/", views.meeting_create, name="create"),
+    path("missions/<slug:slug>/meetings/check/", views.meeting_check, name="check"),
+    path("missions/<slug:slug>/meetings/<int:pk>/edit/", views.meeting_edit, name="edit"),
+    path(
+        "missions/<slug:slug>/meetings/<int:pk>/check/",
+        views.meeting_check,
+        name="check_existing",
+    ),
+    path(
+        "missions/<slug:slug>/meetings/<int:pk>/cancel/", views.meeting_cancel_view, name="cancel"
+    ),
+    path(
+        "missions/<slug:slug>/meetings/<int:pk>/duplicate/",
+        views.meeting_duplicate_view,
+        name="duplicate",
+    ),
+    path(
+        "missions/<slug:slug>/meetings/<int:pk>/delete/", views.meeting_delete_view, name="delete"
+    ),
+    path("missions/<slug:slug>/add/<slug:kind>/", views.quick_add, name="quick_add"),
+]

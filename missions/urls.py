@@ -1,9 +1,12 @@
 from django.urls import path
-from django.views.generic import RedirectView
+
+from missions import views
 
 app_name = "missions"
 
-# Placeholder until the planner lands: the home page is the admin.
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/", permanent=False), name="list"),
+    path("", views.mission_list, name="list"),
+    path("missions/new/", views.mission_create, name="create"),
+    path("missions/<slug:slug>/edit/", views.mission_edit, name="edit"),
+    path("missions/<slug:slug>/clone/", views.mission_clone_view, name="clone"),
 ]

@@ -42,7 +42,11 @@ class Command(BaseCommand):
         password = os.environ.get("DEMO_PASSWORD", "piemonte-2025")
         user, _ = get_user_model().objects.get_or_create(
             username=DEMO_USERNAME,
-            defaults={"first_name": "Demo", "last_name": "Coordinator", "email": "demo@example.org"},
+            defaults={
+                "first_name": "Demo",
+                "last_name": "Coordinator",
+                "email": "demo@example.org",
+            },
         )
         if not user.check_password(password) or not user.is_staff:
             user.set_password(password)

@@ -1,0 +1,402 @@
+"""The roster of a mission's delegation and the partners directory.
+
+Imports point down (missions <- delegations <- meetings): meetings are reached through
+the reverse relations (`member.meetings`, `organisation.meetings`), never imported,
+except for the one lazy call into meetings.notify in `member_send_links`.
+"""
+
+from copy import copy
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from delegations.forms import (
+    ContactForm,
+    MemberAddForm,
+    MemberTimesForm,
+    OrganisationForm,
+    PartnerFilterForm,
+)
+from delegations.models import DelegationMember, Organisation, Person
+from delegations.services import (
+    delegation_add_member,
+    delegation_add_new_person,
+    delegation_member_rotate_token,
+    delegation_member_save,
+    delegation_remove_member,
+    organisation_save,
+    person_save,
+)
+from missions.models import Mission
+
+# Meeting.Status.CANCELLED, spelled out because delegations does not import meetings.
+CANCELLED = "cancelled"
+PAGE_SIZE = 50
+
+
+def _get_mission_for_user(request: HttpRequest, slug: str) -> Mission:
+    """The mission if the user coordinates it (or is a superuser); 404 otherwise."""
+    return get_object_or_404(Mission.objects.visible_to(request.user), slug=slug)
+
+
+def _get_member(mission: Mission, pk: int) -> DelegationMember:
+    return get_object_or_404(DelegationMember.objects.with_people(), mission=mission, pk=pk)
+
+
+def _save_or_show_errors(form, save) -> bool:
+    """Run a service; a ValidationError it raises goes next to the fields of `form`."""
+    try:
+        save()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+        return False
+    return True
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def member_links(request: HttpRequest, member: DelegationMember) -> dict | None:
+    """Absolute personal page and feed links, or None until the public pages exist."""
+    try:
+        page = reverse("public:delegate_page", kwargs={"token": member.token})
+        feed = reverse("public:delegate_feed", kwargs={"token": member.token})
+    except NoReverseMatch:  # TODO: drop once meetings/public_urls.py names both views.
+        return None
+    feed_url = request.build_absolute_uri(feed)
+    return {
+        "page": request.build_absolute_uri(page),
+        "feed": feed_url,
+        "webcal": "webcal://" + feed_url.split("://", 1)[1],
+    }
+
+
+def _agenda_url(mission: Mission, member: DelegationMember) -> str:
+    url = reverse("meetings:agenda", kwargs={"slug": mission.slug})
+    return f"{url}?{urlencode({'delegate': member.pk})}"
+
+
+# --- Roster ---------------------------------------------------------------------------------
+
+
+@login_required
+def roster(request: HttpRequest, slug: str) -> HttpResponse:
+    mission = _get_mission_for_user(request, slug)
+    members = list(
+        mission.members.with_people()
+        .annotate(
+            meeting_count=Count("meetings", filter=~Q(meetings__status=CANCELLED), distinct=True)
+        )
+        .order_by("person__last_name", "person__first_name")
+    )
+    for member in members:
+        member.links = member_links(request, member)
+        member.agenda_url = _agenda_url(mission, member)
+    return render(
+        request,
+        "delegations/roster.html",
+        {"mission": mission, "members": members},
+    )
+
+
+@login_required
+def member_add(request: HttpRequest, slug: str) -> HttpResponse:
+    mission = _get_mission_for_user(request, slug)
+    form = MemberAddForm(
+        request.POST or None, mission=mission, instance=DelegationMember(mission=mission)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        options = {
+            "mission": mission,
+            "role": data["role"],
+            "arrival": data.get("arrival"),
+            "departure": data.get("departure"),
+            "notes": data.get("notes", ""),
+        }
+        new_person = form.new_person()
+        if new_person is None:
+
+            def save():
+                return delegation_add_member(person=data["person"], **options)
+        else:
+
+            def save():
+                return delegation_add_new_person(person=new_person, **options)
+
+        if _save_or_show_errors(form, save):
+            name = (new_person or data["person"]).full_name
+            messages.success(request, _("%(name)s joined the delegation.") % {"name": name})
+            if "add_another" in request.POST:
+                return redirect("delegations:member_add", slug=mission.slug)
+            return redirect("delegations:roster", slug=mission.slug)
+    return render(request, "delegations/member_form.html", {"mission": mission, "form": form})
+
+
+@login_required
+def member_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    mission = _get_mission_for_user(request, slug)
+    member = _get_member(mission, pk)
+    form = MemberTimesForm(request.POST or None, mission=mission, instance=member)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save_or_show_errors(form, lambda: delegation_member_save(member=form.instance))
+    ):
+        messages.success(request, _("Saved %(name)s.") % {"name": member.person.full_name})
+        return redirect("delegations:roster", slug=mission.slug)
+    return render(
+        request,
+        "delegations/member_form.html",
+        {"mission": mission, "form": form, "member": member},
+    )
+
+
+@login_required
+def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    mission = _get_mission_for_user(request, slug)
+    member = _get_member(mission, pk)
+    if request.method == "POST":
+        name = member.person.full_name
+        delegation_remove_member(member=member)
+        messages.success(
+            request,
+            _(
+                "%(name)s left the delegation. Their meetings stay in the agenda; "
+                "they no longer attend them and their personal link stops working."
+            )
+            % {"name": name},
+        )
+        return redirect("delegations:roster", slug=mission.slug)
+    meetings = member.meetings.order_by("start").only("title", "start", "status")
+    return render(
+        request,
+        "delegations/member_remove.html",
+        {"mission": mission, "member": member, "meetings": meetings},
+    )
+
+
+@login_required
+@require_POST
+def member_rotate_token(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    mission = _get_mission_for_user(request, slug)
+    member = _get_member(mission, pk)
+    delegation_member_rotate_token(member=member)
+    messages.success(
+        request,
+        _(
+            "%(name)s has a new personal link. The old page and calendar links stop working: "
+            "send them the new ones."
+        )
+        % {"name": member.person.full_name},
+    )
+    return redirect("delegations:roster", slug=mission.slug)
+
+
+@login_required
+@require_POST
+def member_send_links(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    mission = _get_mission_for_user(request, slug)
+    member = _get_member(mission, pk)
+    name = member.person.full_name
+    if not member.person.email:
+        messages.error(
+            request,
+            _("%(name)s has no e-mail address: add one to their contact card first.")
+            % {"name": name},
+        )
+        return redirect("delegations:roster", slug=mission.slug)
+    # Imported here, not at the top: the e-mail belongs to the calendar side (meetings),
+    # which imports delegations, and imports must keep pointing one way.
+    try:
+        from meetings.notify import member_send_links as send_links
+    except ImportError:  # TODO: remove once meetings/notify.py lands.
+        messages.error(request, _("Sending links by e-mail is not available yet."))
+        return redirect("delegations:roster", slug=mission.slug)
+    send_links(member=member, base_url=_base_url(request))
+    messages.success(
+        request,
+        _("Sent %(name)s their personal links at %(email)s.")
+        % {"name": name, "email": member.person.email},
+    )
+    return redirect("delegations:roster", slug=mission.slug)
+
+
+# --- Partners directory ---------------------------------------------------------------------
+
+
+def _visible_missions(request: HttpRequest):
+    return Mission.objects.visible_to(request.user).values("pk")
+
+
+@login_required
+def partners(request: HttpRequest) -> HttpResponse:
+    # One query for both lists of choices.
+    pairs = Organisation.objects.values_list("sector", "country").distinct()
+    sectors, countries = set(), set()
+    for sector, country in pairs:
+        sectors.add(sector)
+        countries.add(country)
+    form = PartnerFilterForm(
+        request.GET or None,
+        sectors=sorted(s for s in sectors if s),
+        countries=sorted(c for c in countries if c),
+    )
+    filters = form.filters()
+    organisations = Organisation.objects.annotate(
+        contact_count=Count("people", distinct=True),
+        meeting_count=Count(
+            "meetings",
+            filter=Q(meetings__mission__in=_visible_missions(request)),
+            distinct=True,
+        ),
+    ).order_by("name")
+    if query := filters.get("q"):
+        organisations = organisations.filter(
+            Q(name__icontains=query) | Q(short_name__icontains=query)
+        )
+    for name in ("kind", "sector", "country"):
+        if name in filters:
+            organisations = organisations.filter(**{name: filters[name]})
+    page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "delegations/partners.html",
+        {
+            "form": form,
+            "page": page,
+            "filtered": bool(filters),
+            "querystring": urlencode({k: v for k, v in filters.items()}),
+        },
+    )
+
+
+@login_required
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, pk=pk)
+    contacts = list(organisation.people.order_by("last_name", "first_name"))
+    # Meetings with the organisation itself or with one of its people, in missions the user
+    # may see; the model is reached through the reverse relation, not imported.
+    meeting_model = organisation.meetings.model
+    meetings = list(
+        meeting_model.objects.filter(
+            Q(partner_organisations=organisation) | Q(partner_contacts__organisation=organisation),
+            mission__in=_visible_missions(request),
+        )
+        .distinct()
+        .select_related("mission", "venue")
+        .prefetch_related(
+            Prefetch(
+                "attendees",
+                queryset=DelegationMember.objects.select_related("person").order_by(
+                    "person__last_name", "person__first_name"
+                ),
+            ),
+            Prefetch(
+                "partner_contacts",
+                queryset=Person.objects.filter(organisation=organisation),
+                to_attr="contacts_here",
+            ),
+        )
+        .order_by("-start")
+    )
+    missions = []
+    for meeting in meetings:
+        if not missions or missions[-1]["mission"].pk != meeting.mission_id:
+            missions.append({"mission": meeting.mission, "meetings": []})
+        missions[-1]["meetings"].append(meeting)
+    return render(
+        request,
+        "delegations/partners_organisation.html",
+        {
+            "organisation": organisation,
+            "contacts": contacts,
+            "missions": missions,
+            "meeting_count": len(meetings),
+        },
+    )
+
+
+@login_required
+def organisation_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, pk=pk) if pk else Organisation()
+    # The form writes what was typed onto its instance: headings show the stored copy.
+    stored = copy(organisation) if pk else None
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save_or_show_errors(form, lambda: organisation_save(organisation=form.instance))
+    ):
+        messages.success(request, _("Saved %(name)s.") % {"name": form.instance.name})
+        return redirect("delegations:organisation", pk=form.instance.pk)
+    return render(
+        request,
+        "delegations/partners_organisation_form.html",
+        {"form": form, "organisation": stored},
+    )
+
+
+@login_required
+def contacts(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    people = Person.objects.select_related("organisation").order_by("last_name", "first_name")
+    if query:
+        people = people.filter(
+            Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(organisation__name__icontains=query)
+            | Q(organisation__short_name__icontains=query)
+        )
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "delegations/partners_contacts.html",
+        {"page": page, "query": query, "querystring": urlencode({"q": query} if query else {})},
+    )
+
+
+@login_required
+def contact_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    person = get_object_or_404(Person, pk=pk) if pk else Person()
+    stored = copy(person) if pk else None
+    initial = {}
+    if not pk and (organisation_id := request.GET.get("organisation", "")).isdigit():
+        initial["organisation"] = organisation_id
+    # Back to where the coordinator came from (e.g. the roster), if it is one of our pages.
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    form = ContactForm(request.POST or None, instance=person, initial=initial)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save_or_show_errors(form, lambda: person_save(person=form.instance))
+    ):
+        messages.success(request, _("Saved %(name)s.") % {"name": form.instance.full_name})
+        if next_url:
+            return redirect(next_url)
+        if form.instance.organisation_id:
+            return redirect("delegations:organisation", pk=form.instance.organisation_id)
+        return redirect("delegations:contacts")
+    return render(
+        request,
+        "delegations/partners_contact_form.html",
+        {"form": form, "person": stored, "next_url": next_url},
+    )

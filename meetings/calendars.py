@@ -1,0 +1,203 @@
+"""Selectors for the calendars: who is asking (by token), what version the data is at, and the
+bytes. Shared by the feed views and `manage.py export_ics`, so both give the same bytes.
+
+The version (ETag, Last-Modified) comes from one cheap query over the feed's meetings plus
+figures annotated on the object already fetched; a client that already holds that version
+gets its 304 without the calendar being built.
+"""
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, OuterRef, Subquery
+from django.urls import reverse
+from django.utils import translation
+
+from delegations.models import DelegationMember, Organisation, Person
+from meetings import ical
+from meetings.models import Meeting
+from missions.models import Mission
+
+# Bump when the renderer's output changes for the same data: every ETag changes with it.
+FORMAT_VERSION = "1"
+CACHE_SECONDS = 24 * 60 * 60
+
+
+@dataclass(frozen=True)
+class FeedVersion:
+    etag: str  # quoted, strong
+    last_modified: datetime
+
+
+def _latest(queryset) -> Subquery:
+    return Subquery(queryset.order_by("-updated").values("updated")[:1])
+
+
+def _with_directory_versions(queryset, mission_ref: str):
+    """Annotate what feeds show but meetings' `updated` does not follow.
+
+    People and organisations (names, positions in descriptions) anywhere, and the delegation
+    of the mission (its latest change and its size, so a removal counts too).
+    """
+    members = DelegationMember.objects.filter(mission=OuterRef(mission_ref))
+    return queryset.annotate(
+        people_changed=_latest(Person.objects.all()),
+        organisations_changed=_latest(Organisation.objects.all()),
+        delegation_changed=_latest(members),
+        delegation_size=Subquery(
+            members.order_by().values("mission").annotate(n=Count("pk")).values("n")[:1]
+        ),
+    )
+
+
+def member_by_token(token: str) -> DelegationMember | None:
+    """The member whose secret this is, with mission and person (one query); the caller
+    compares the secret again in constant time."""
+    queryset = DelegationMember.objects.select_related("mission", "person")
+    return _with_directory_versions(queryset, "mission").filter(token=token).first()
+
+
+def member_by_email(mission: Mission, email: str) -> DelegationMember | None:
+    queryset = DelegationMember.objects.select_related("mission", "person")
+    return (
+        _with_directory_versions(queryset, "mission")
+        .filter(mission=mission, person__email__iexact=email)
+        .first()
+    )
+
+
+def published_mission(slug: str) -> Mission | None:
+    queryset = _with_directory_versions(Mission.objects.published(), "pk")
+    return queryset.filter(slug=slug).first()
+
+
+def mission_with_versions(slug: str) -> Mission | None:
+    return _with_directory_versions(Mission.objects.all(), "pk").filter(slug=slug).first()
+
+
+def _version(key: tuple, rows: list[tuple], owner, *stamps: datetime) -> FeedVersion:
+    directory = (
+        owner.people_changed,
+        owner.organisations_changed,
+        owner.delegation_changed,
+        owner.delegation_size,
+    )
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(repr((FORMAT_VERSION, settings.SITE_URL, key, directory, rows)).encode())
+    moments = [
+        moment
+        for moment in (*stamps, *directory[:3], *(row[1] for row in rows))
+        if isinstance(moment, datetime)
+    ]
+    return FeedVersion(etag=f'"{digest.hexdigest()}"', last_modified=max(moments))
+
+
+_ROW = (
+    "pk",
+    "updated",
+    "venue__name",
+    "venue__address",
+    "venue__city",
+    "venue__country",
+    "venue__latitude",
+    "venue__longitude",
+)
+
+
+def member_feed_version(member: DelegationMember, *, language: str | None = None) -> FeedVersion:
+    rows = list(Meeting.objects.filter(attendees=member).order_by("pk").values_list(*_ROW))
+    key = ("member", member.pk, member.token, language or member.person.preferred_language)
+    return _version(key, rows, member, member.updated, member.mission.updated)
+
+
+def mission_feed_version(mission: Mission, *, language: str) -> FeedVersion:
+    rows = list(Meeting.objects.filter(mission=mission).order_by("pk").values_list(*_ROW))
+    return _version(("mission", mission.pk, language), rows, mission, mission.updated)
+
+
+def cached(version: FeedVersion, build: Callable[[], bytes]) -> bytes:
+    """Rendered feeds are kept in the shared cache (Redis) when there is one, keyed on the
+    version: a new version is a new key, so nothing is ever invalidated by hand."""
+    if not settings.REDIS_URL:
+        return build()
+    key = f"feed:{version.etag.strip(chr(34))}"
+    body = cache.get(key)
+    if body is None:
+        body = build()
+        cache.set(key, body, CACHE_SECONDS)
+    return body
+
+
+# URLs ---------------------------------------------------------------------------------------
+
+
+def absolute(path: str, base_url: str | None = None) -> str:
+    return (base_url or settings.SITE_URL).rstrip("/") + path
+
+
+def delegate_page_url(member: DelegationMember, base_url: str | None = None) -> str:
+    return absolute(reverse("public:delegate_page", args=[member.token]), base_url)
+
+
+def delegate_feed_url(member: DelegationMember, base_url: str | None = None) -> str:
+    return absolute(reverse("public:delegate_feed", args=[member.token]), base_url)
+
+
+def webcal_url(https_url: str) -> str:
+    """The same address for calendar apps: one tap subscribes (Apple, Outlook)."""
+    return "webcal://" + https_url.split("://", 1)[1]
+
+
+def mission_feed_url(mission: Mission, base_url: str | None = None) -> str:
+    return absolute(reverse("public:mission_feed", args=[mission.slug]), base_url)
+
+
+def _member_meeting_url(member: DelegationMember, base_url: str | None):
+    page = delegate_page_url(member, base_url)
+    return lambda meeting: f"{page}#meeting-{meeting.pk}"
+
+
+# Bytes --------------------------------------------------------------------------------------
+
+
+def member_feed_bytes(
+    member: DelegationMember, *, language: str | None = None, base_url: str | None = None
+) -> bytes:
+    meetings = Meeting.objects.filter(attendees=member).with_details()
+    with translation.override(language or member.person.preferred_language):
+        return ical.member_calendar(
+            member,
+            meetings,
+            meeting_url=_member_meeting_url(member, base_url),
+            source_url=delegate_feed_url(member, base_url),
+        )
+
+
+def mission_feed_bytes(mission: Mission, *, language: str, base_url: str | None = None) -> bytes:
+    meetings = Meeting.objects.filter(mission=mission).with_details()
+    with translation.override(language):
+        return ical.mission_calendar(
+            mission, meetings, source_url=mission_feed_url(mission, base_url)
+        )
+
+
+def member_meeting(member: DelegationMember, pk: int) -> Meeting | None:
+    """One of the member's own meetings, with everything the calendar shows."""
+    return Meeting.objects.filter(attendees=member, pk=pk).with_details().first()
+
+
+def meeting_bytes(
+    member: DelegationMember,
+    meeting: Meeting,
+    *,
+    language: str | None = None,
+    base_url: str | None = None,
+) -> bytes:
+    with translation.override(language or member.person.preferred_language):
+        return ical.meeting_calendar(
+            meeting, meeting_url=_member_meeting_url(member, base_url)
+        )

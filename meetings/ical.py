@@ -1,0 +1,473 @@
+"""Calendars as bytes: pure functions from already-fetched domain objects (no ORM, no request).
+
+Three kinds share one event builder:
+- `mission_calendar`: the programme of a mission (a subscribable feed);
+- `member_calendar`: one delegate's meetings (a subscribable feed);
+- `meeting_calendar`: one meeting to download or attach (METHOD:PUBLISH, no calendar name,
+  so Outlook adds the event to the default calendar instead of opening a new one).
+
+Everything written comes from the data, never from the clock, so unchanged data renders to
+byte-identical output (feeds' ETags depend on it). Text labels use the active language: the
+caller wraps the call in `translation.override(...)`.
+"""
+
+import calendar as _calendar
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext as _
+from icalendar import (
+    Calendar,
+    Event,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vDuration,
+    vText,
+)
+
+from delegations.models import DelegationMember
+from meetings.models import Meeting
+from missions.models import Mission
+
+PRODID = "-//Ceipiemonte//Trade Mission Planner//EN"
+UID_DOMAIN = "trade-mission-planner"
+# How often subscribed clients should poll (RFC 7986 REFRESH-INTERVAL, and Outlook's X- twin).
+REFRESH = timedelta(hours=1)
+
+STATUS = {
+    Meeting.Status.TENTATIVE: "TENTATIVE",
+    Meeting.Status.CONFIRMED: "CONFIRMED",
+    Meeting.Status.CANCELLED: "CANCELLED",
+}
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+# A meeting -> the URL of that meeting on the reader's page (None: no URL property).
+MeetingUrl = Callable[[Meeting], str | None]
+
+
+# --------------------------------------------------------------------------------------------
+# Calendars
+# --------------------------------------------------------------------------------------------
+
+
+def mission_calendar(
+    mission: Mission,
+    meetings: Iterable[Meeting],
+    *,
+    meeting_url: MeetingUrl | None = None,
+    source_url: str | None = None,
+) -> bytes:
+    """The whole programme of a mission, cancelled meetings included (as cancelled)."""
+    cal = _feed(
+        uid=f"mission-{mission.pk}@{UID_DOMAIN}",
+        name=_("%(mission)s: programme") % {"mission": mission.title},
+        description=_mission_description(mission),
+        source_url=source_url,
+    )
+    return _finish(cal, mission, meetings, meeting_url)
+
+
+def member_calendar(
+    member: DelegationMember,
+    meetings: Iterable[Meeting],
+    *,
+    meeting_url: MeetingUrl | None = None,
+    source_url: str | None = None,
+) -> bytes:
+    """One delegate's own meetings; `member.mission` and `member.person` must be loaded."""
+    mission = member.mission
+    cal = _feed(
+        uid=f"member-{member.pk}@{UID_DOMAIN}",
+        name=_("%(mission)s: %(person)s")
+        % {"mission": mission.title, "person": member.person.full_name},
+        description=_mission_description(mission),
+        source_url=source_url,
+    )
+    return _finish(cal, mission, meetings, meeting_url)
+
+
+def meeting_calendar(meeting: Meeting, *, meeting_url: MeetingUrl | None = None) -> bytes:
+    """A single meeting to import ("add to my calendar") or attach to an e-mail."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    return _finish(cal, meeting.mission, [meeting], meeting_url)
+
+
+def _feed(*, uid: str, name: str, description: str, source_url: str | None) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("uid", vText(uid))
+    # NAME is RFC 7986; Apple, Google and Outlook still read the older X-WR- names.
+    cal.add("name", vText(name))
+    cal.add("x-wr-calname", vText(name))
+    cal.add("x-wr-caldesc", vText(description))
+    # icalendar writes REFRESH-INTERVAL without the VALUE=DURATION that RFC 7986 requires,
+    # and an unknown X- property from a timedelta as str(timedelta) ("1:00:00"): say both.
+    cal.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", vDuration(REFRESH))
+    if source_url:
+        cal.add("source", source_url, parameters={"VALUE": "URI"})
+    return cal
+
+
+def _mission_description(mission: Mission) -> str:
+    dates = f"{mission.start_date:%d/%m/%Y}–{mission.end_date:%d/%m/%Y}"
+    place = ", ".join(part for part in (mission.city, mission.region, mission.country) if part)
+    return _("%(place)s, %(dates)s. Times in %(zone)s.") % {
+        "place": place,
+        "dates": dates,
+        "zone": mission.timezone,
+    }
+
+
+def _finish(
+    cal: Calendar, mission: Mission, meetings: Iterable[Meeting], meeting_url: MeetingUrl | None
+) -> bytes:
+    zone = mission.tz
+    events = []
+    years: set[int] = set()
+    for meeting in sorted(meetings, key=lambda m: (m.start, m.end, m.title, m.pk)):
+        start = meeting.start.astimezone(zone)
+        end = meeting.end.astimezone(zone)
+        years.update((start.year, end.year))
+        events.append(_event(meeting, start, end, meeting_url))
+    if events:
+        cal.add_component(vtimezone(mission.timezone, min(years), max(years)))
+    for event in events:
+        cal.add_component(event)
+    return cal.to_ical()
+
+
+# --------------------------------------------------------------------------------------------
+# Events
+# --------------------------------------------------------------------------------------------
+
+
+def _event(
+    meeting: Meeting, start: datetime, end: datetime, meeting_url: MeetingUrl | None
+) -> Event:
+    event = Event()
+    event.add("uid", vText(meeting.uid))
+    # From the meeting's last change, never "now": same data, same bytes, same ETag.
+    event.add("dtstamp", meeting.updated.astimezone(UTC))
+    event.add("created", meeting.created.astimezone(UTC))
+    event.add("last-modified", meeting.updated.astimezone(UTC))
+    event.add("sequence", meeting.sequence)
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("summary", vText(meeting.title))
+    venue = meeting.venue
+    if venue is not None:
+        where = ", ".join(part for part in (venue.name, venue.full_address) if part)
+        event.add("location", vText(where))
+        if venue.has_geo:
+            event.add("geo", (float(venue.latitude), float(venue.longitude)))
+    description = meeting_description(meeting)
+    if description:
+        event.add("description", vText(description))
+    event.add("categories", [meeting.get_kind_display()])
+    event.add("status", STATUS[meeting.status])
+    if meeting.is_cancelled:
+        event.add("transp", "TRANSPARENT")
+    if meeting_url is not None:
+        url = meeting_url(meeting)
+        if url:
+            event.add("url", url, parameters={"VALUE": "URI"})
+    return event
+
+
+def meeting_description(meeting: Meeting) -> str:
+    """The public text of a meeting: description, whom the delegation meets, who goes.
+
+    Never the internal notes or the outcome: those are for coordinators only.
+    """
+    parts = []
+    if meeting.description.strip():
+        parts.append(meeting.description.strip())
+    partners = partner_lines(meeting)
+    if partners:
+        parts.append(_("Meeting with:") + "\n" + "\n".join(f"- {line}" for line in partners))
+    attendees = [member.person.full_name for member in _sorted_attendees(meeting)]
+    if attendees:
+        parts.append(_("Delegation:") + " " + ", ".join(attendees))
+    return "\n\n".join(parts)
+
+
+def partner_lines(meeting: Meeting) -> list[str]:
+    """“Rivian Automotive: Jane Doe (Vice President Manufacturing, Rivian)”, one per partner."""
+    contacts = sorted(
+        meeting.partner_contacts.all(), key=lambda p: (p.last_name, p.first_name, p.pk)
+    )
+    organisations = sorted(meeting.partner_organisations.all(), key=lambda o: (o.name, o.pk))
+    lines = []
+    placed = set()
+    for organisation in organisations:
+        people = [p for p in contacts if p.organisation_id == organisation.pk]
+        placed.update(p.pk for p in people)
+        names = ", ".join(_person_line(p) for p in people)
+        lines.append(
+            f"{organisation.display_name}: {names}" if names else organisation.display_name
+        )
+    lines.extend(_person_line(p) for p in contacts if p.pk not in placed)
+    return lines
+
+
+def _person_line(person) -> str:
+    return f"{person.full_name} ({person.title_line})" if person.title_line else person.full_name
+
+
+def _sorted_attendees(meeting: Meeting) -> list[DelegationMember]:
+    return sorted(
+        meeting.attendees.all(),
+        key=lambda m: (m.person.last_name, m.person.first_name, m.pk),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# VTIMEZONE: one STANDARD and one DAYLIGHT block with a yearly RRULE, as Google and Outlook
+# write them. icalendar's add_missing_timezones() writes comma-separated RDATE lists instead,
+# which ical.js (Thunderbird) and vobject misread by an hour, and Outlook reads only the last
+# STANDARD block. The rules are derived from zoneinfo's own transitions for the years used.
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Transition:
+    at: datetime  # the instant, UTC
+    offset_from: timedelta
+    offset_to: timedelta
+    is_dst: bool
+    name: str
+
+    @property
+    def wall(self) -> datetime:
+        """The onset as a naive wall-clock time of the observance it ends (RFC 5545 3.6.5)."""
+        return (self.at + self.offset_from).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """A yearly transition: month, weekday, which one(s) of the month, wall-clock time."""
+
+    month: int
+    weekday: int
+    ordinals: frozenset[int]  # e.g. {2} for “second Sunday”, {4, -1} for the 25th-28th
+    time: tuple[int, int, int]
+    offset_from: timedelta
+    offset_to: timedelta
+    name: str
+
+    @classmethod
+    def of(cls, transition: _Transition) -> "_Rule":
+        wall = transition.wall
+        ordinals = {(wall.day - 1) // 7 + 1}
+        if wall.day + 7 > _calendar.monthrange(wall.year, wall.month)[1]:
+            ordinals.add(-1)
+        return cls(
+            month=wall.month,
+            weekday=wall.weekday(),
+            ordinals=frozenset(ordinals),
+            time=(wall.hour, wall.minute, wall.second),
+            offset_from=transition.offset_from,
+            offset_to=transition.offset_to,
+            name=transition.name,
+        )
+
+    def merge(self, other: "_Rule") -> "_Rule | None":
+        """The rule that describes both years, if one does."""
+        common = self.ordinals & other.ordinals
+        same = (self.month, self.weekday, self.time, self.offset_from, self.offset_to, self.name)
+        if not common or same != (
+            other.month,
+            other.weekday,
+            other.time,
+            other.offset_from,
+            other.offset_to,
+            other.name,
+        ):
+            return None
+        return _Rule(
+            self.month,
+            self.weekday,
+            frozenset(common),
+            self.time,
+            self.offset_from,
+            self.offset_to,
+            self.name,
+        )
+
+    @property
+    def byday(self) -> str:
+        # “Last Sunday” is what the EU rule says; prefer it, so later years stay right too.
+        ordinal = -1 if -1 in self.ordinals else min(self.ordinals)
+        return f"{ordinal}{WEEKDAYS[self.weekday]}"
+
+
+@dataclass
+class _Group:
+    """Consecutive years described the same way."""
+
+    kind: str  # "rules" (DST each year), "fixed" (no transition) or "explicit" (anything else)
+    first_year: int
+    last_year: int
+    transitions: list[_Transition]  # of the first year ("rules") or of every year ("explicit")
+    last_transitions: list[_Transition]
+    daylight: _Rule | None = None
+    standard: _Rule | None = None
+    offset: timedelta | None = None
+    is_dst: bool = False
+    name: str = ""
+
+
+def _state(zone: ZoneInfo, instant: datetime) -> tuple[timedelta, bool, str]:
+    local = instant.astimezone(zone)
+    return local.utcoffset(), bool(local.dst()), local.tzname() or ""
+
+
+def _year_transitions(zone: ZoneInfo, year: int) -> list[_Transition]:
+    """Offset changes during a (UTC) year, to the second, found by day steps and bisection."""
+    found = []
+    day = timedelta(days=1)
+    moment = datetime(year, 1, 1, tzinfo=UTC)
+    end = datetime(year + 1, 1, 1, tzinfo=UTC)
+    state = _state(zone, moment)
+    while moment < end:
+        following = moment + day
+        next_state = _state(zone, following)
+        if next_state[:2] != state[:2]:
+            low, high = moment, following  # state at low, a different one at high
+            while high - low > timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                middle = middle.replace(microsecond=0)
+                if _state(zone, middle)[:2] == state[:2]:
+                    low = middle
+                else:
+                    high = middle
+            after = _state(zone, high)
+            found.append(_Transition(high, state[0], after[0], after[1], after[2]))
+            state = after
+            moment = high
+            continue
+        state = next_state
+        moment = following
+    return found
+
+
+def _year_group(zone: ZoneInfo, year: int) -> _Group:
+    transitions = _year_transitions(zone, year)
+    if not transitions:
+        offset, is_dst, name = _state(zone, datetime(year, 7, 1, tzinfo=UTC))
+        return _Group("fixed", year, year, [], [], offset=offset, is_dst=is_dst, name=name)
+    kinds = sorted(t.is_dst for t in transitions)
+    if kinds == [False, True]:
+        daylight = next(t for t in transitions if t.is_dst)
+        standard = next(t for t in transitions if not t.is_dst)
+        return _Group(
+            "rules",
+            year,
+            year,
+            transitions,
+            transitions,
+            daylight=_Rule.of(daylight),
+            standard=_Rule.of(standard),
+        )
+    return _Group("explicit", year, year, transitions, transitions)
+
+
+def _merged(groups: list[_Group]) -> list[_Group]:
+    merged: list[_Group] = []
+    for group in groups:
+        previous = merged[-1] if merged else None
+        if previous is not None and previous.kind == group.kind == "rules":
+            daylight = previous.daylight.merge(group.daylight)
+            standard = previous.standard.merge(group.standard)
+            if daylight and standard:
+                previous.daylight, previous.standard = daylight, standard
+                previous.last_year = group.last_year
+                previous.last_transitions = group.last_transitions
+                continue
+        if (
+            previous is not None
+            and previous.kind == group.kind == "fixed"
+            and (previous.offset, previous.is_dst, previous.name)
+            == (group.offset, group.is_dst, group.name)
+        ):
+            previous.last_year = group.last_year
+            continue
+        merged.append(group)
+    return merged
+
+
+def _observance(is_dst: bool, *, start: datetime, offset_from, offset_to, name: str):
+    block = TimezoneDaylight() if is_dst else TimezoneStandard()
+    block.add("dtstart", start)
+    block.add("tzoffsetfrom", offset_from)
+    block.add("tzoffsetto", offset_to)
+    if name:
+        block.add("tzname", vText(name))
+    return block
+
+
+@lru_cache(maxsize=256)
+def _vtimezone_bytes(key: str, first_year: int, last_year: int) -> bytes:
+    zone = ZoneInfo(key)
+    # From the year before the first event: clients then never have to guess the offset.
+    groups = _merged([_year_group(zone, year) for year in range(first_year - 1, last_year + 1)])
+    tz = Timezone()
+    tz.add("tzid", key)
+    for index, group in enumerate(groups):
+        is_last = index == len(groups) - 1
+        if group.kind == "fixed":
+            start = datetime(group.first_year, 1, 1)
+            tz.add_component(
+                _observance(
+                    group.is_dst,
+                    start=start,
+                    offset_from=group.offset,
+                    offset_to=group.offset,
+                    name=group.name,
+                )
+            )
+        elif group.kind == "explicit":
+            for transition in group.transitions:
+                tz.add_component(
+                    _observance(
+                        transition.is_dst,
+                        start=transition.wall,
+                        offset_from=transition.offset_from,
+                        offset_to=transition.offset_to,
+                        name=transition.name,
+                    )
+                )
+        else:
+            for rule in (group.standard, group.daylight):
+                is_dst = rule is group.daylight
+                first = next(t for t in group.transitions if t.is_dst == is_dst)
+                last = next(t for t in group.last_transitions if t.is_dst == is_dst)
+                block = _observance(
+                    is_dst,
+                    start=first.wall,
+                    offset_from=rule.offset_from,
+                    offset_to=rule.offset_to,
+                    name=rule.name,
+                )
+                recur = {"freq": "yearly", "bymonth": rule.month, "byday": rule.byday}
+                if not is_last:
+                    recur["until"] = last.at
+                block.add("rrule", recur)
+                tz.add_component(block)
+    return tz.to_ical()
+
+
+def vtimezone(key: str, first_year: int, last_year: int) -> Timezone:
+    """The VTIMEZONE of an IANA zone for events between two years (inclusive)."""
+    return Timezone.from_ical(_vtimezone_bytes(key, first_year, last_year))

@@ -1,0 +1,267 @@
+"""The coordinators' agenda and meeting pages.
+
+Thin views: fetch the mission through get_mission_for_user (404 for other
+coordinators' missions) -> form -> service -> redirect.
+"""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from delegations.services import organisation_save, person_save
+from meetings.forms import (
+    AgendaFilterForm,
+    ContactQuickForm,
+    MeetingForm,
+    OrganisationQuickForm,
+    VenueQuickForm,
+)
+from meetings.models import Meeting
+from meetings.planning import candidate_warnings, mission_agenda
+from meetings.services import meeting_cancel, meeting_delete, meeting_duplicate, meeting_save
+from missions.services import venue_save
+from missions.views import add_service_errors, get_mission_for_user
+
+
+def _get_meeting(mission, pk: int) -> Meeting:
+    return get_object_or_404(Meeting.objects.filter(mission=mission).select_related("venue"), pk=pk)
+
+
+def _agenda_context(request, slug: str) -> dict:
+    mission = get_mission_for_user(request, slug)
+    agenda = mission_agenda(mission)
+    filters = AgendaFilterForm(
+        request.GET or None, members=agenda.members, partners=agenda.partners()
+    )
+    shown = filters.apply(agenda.meetings)
+    return {
+        "mission": mission,
+        "agenda": agenda,
+        "filters": filters,
+        "filtering": bool(filters.selected()),
+        "delegate": filters.selected_delegate(),
+        "days": agenda.days(shown),
+        "shown_count": len(shown),
+        "query": request.GET.urlencode(),
+    }
+
+
+@login_required
+def agenda(request, slug: str):
+    return render(
+        request, "meetings/agenda.html", {**_agenda_context(request, slug), "tab": "agenda"}
+    )
+
+
+@login_required
+def agenda_print(request, slug: str):
+    return render(request, "meetings/agenda_print.html", _agenda_context(request, slug))
+
+
+def _save_meeting(request, form: MeetingForm) -> Meeting | None:
+    data = form.cleaned_data
+    try:
+        return meeting_save(
+            meeting=form.save(commit=False),
+            attendees=data["attendees"],
+            partner_organisations=data["partner_organisations"],
+            partner_contacts=data["partner_contacts"],
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+
+
+def _meeting_form_page(request, mission, form, meeting=None, warnings=None):
+    context = {
+        "mission": mission,
+        "form": form,
+        "meeting": meeting,
+        "warnings": warnings or [],
+        "checked": warnings is not None,
+        "tab": "new" if meeting is None else "",
+    }
+    return render(request, "meetings/meeting_form.html", context)
+
+
+@login_required
+def meeting_create(request, slug: str):
+    mission = get_mission_for_user(request, slug)
+    check_url = reverse("meetings:check", args=[mission.slug])
+    initial = {}
+    day = request.GET.get("day", "")
+    if day in {d.isoformat() for d in mission.days()}:
+        initial = {"start": f"{day} 09:00", "end": f"{day} 10:00"}
+    form = MeetingForm(request.POST or None, mission=mission, check_url=check_url, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        meeting = _save_meeting(request, form)
+        if meeting is not None:
+            messages.success(request, _("“%(title)s” scheduled.") % {"title": meeting.title})
+            return redirect(_agenda_anchor(meeting))
+    return _meeting_form_page(request, mission, form)
+
+
+def _agenda_anchor(meeting: Meeting) -> str:
+    return reverse("meetings:agenda", args=[meeting.mission.slug]) + f"#meeting-{meeting.pk}"
+
+
+@login_required
+def meeting_edit(request, slug: str, pk: int):
+    mission = get_mission_for_user(request, slug)
+    meeting = _get_meeting(mission, pk)
+    meeting.mission = mission
+    check_url = reverse("meetings:check_existing", args=[mission.slug, meeting.pk])
+    form = MeetingForm(request.POST or None, mission=mission, instance=meeting, check_url=check_url)
+    if request.method == "POST" and form.is_valid():
+        previous_sequence = meeting.sequence
+        saved = _save_meeting(request, form)
+        if saved is not None:
+            if saved.sequence > previous_sequence:
+                messages.success(
+                    request,
+                    _("“%(title)s” saved. Attendees' calendars will update.")
+                    % {"title": saved.title},
+                )
+            else:
+                messages.success(request, _("“%(title)s” saved.") % {"title": saved.title})
+            return redirect(_agenda_anchor(saved))
+    warnings = None
+    if not form.is_bound:
+        warnings = candidate_warnings(
+            mission=mission,
+            title=meeting.title,
+            start=meeting.start,
+            end=meeting.end,
+            venue=meeting.venue,
+            attendees=list(meeting.attendees.all()),
+            cancelled=meeting.is_cancelled,
+            meeting_pk=meeting.pk,
+        )
+    stored = _get_meeting(mission, pk) if form.is_bound else meeting
+    return _meeting_form_page(request, mission, form, meeting=stored, warnings=warnings)
+
+
+@login_required
+@require_POST
+def meeting_check(request, slug: str, pk: int | None = None):
+    """The warnings panel for the form as typed, before saving (htmx)."""
+    mission = get_mission_for_user(request, slug)
+    meeting = _get_meeting(mission, pk) if pk else None
+    form = MeetingForm(request.POST, mission=mission, instance=meeting)
+    form.is_valid()
+    data = form.cleaned_data
+    start, end = data.get("start"), data.get("end")
+    warnings, checked = [], False
+    if start and end and end > start and not form.has_error("start") and not form.has_error("end"):
+        checked = True
+        warnings = candidate_warnings(
+            mission=mission,
+            title=data.get("title", ""),
+            start=start,
+            end=end,
+            venue=data.get("venue"),
+            attendees=list(data.get("attendees") or []),
+            cancelled=data.get("status") == Meeting.Status.CANCELLED,
+            meeting_pk=pk,
+        )
+    return render(
+        request,
+        "meetings/includes/clash_panel.html",
+        {"warnings": warnings, "checked": checked, "mission": mission},
+    )
+
+
+@login_required
+@require_POST
+def meeting_cancel_view(request, slug: str, pk: int):
+    mission = get_mission_for_user(request, slug)
+    meeting = _get_meeting(mission, pk)
+    meeting_cancel(meeting=meeting)
+    messages.success(
+        request,
+        _("“%(title)s” cancelled. It stays in attendees' calendars, marked as cancelled.")
+        % {"title": meeting.title},
+    )
+    return redirect(_agenda_anchor(meeting))
+
+
+@login_required
+@require_POST
+def meeting_duplicate_view(request, slug: str, pk: int):
+    mission = get_mission_for_user(request, slug)
+    meeting = _get_meeting(mission, pk)
+    copy = meeting_duplicate(meeting=meeting)
+    messages.success(
+        request,
+        _("A tentative copy of “%(title)s” was made: change what differs and save.")
+        % {"title": meeting.title},
+    )
+    return redirect("meetings:edit", mission.slug, copy.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_delete_view(request, slug: str, pk: int):
+    mission = get_mission_for_user(request, slug)
+    meeting = get_object_or_404(Meeting.objects.filter(mission=mission).with_details(), pk=pk)
+    if request.method == "POST":
+        title = meeting.title
+        meeting_delete(meeting=meeting)
+        messages.success(request, _("“%(title)s” deleted.") % {"title": title})
+        return redirect("meetings:agenda", mission.slug)
+    return render(
+        request, "meetings/meeting_confirm_delete.html", {"mission": mission, "meeting": meeting}
+    )
+
+
+# ---------------------------------------------------------------------------
+# "Add a new ... without leaving the form": small forms in a modal (htmx).
+
+QUICK_FORMS = {
+    "organisation": (OrganisationQuickForm, "partner_organisations", _("New partner organisation")),
+    "contact": (ContactQuickForm, "partner_contacts", _("New contact")),
+    "venue": (VenueQuickForm, "venue", _("New venue")),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quick_add(request, slug: str, kind: str):
+    mission = get_mission_for_user(request, slug)
+    if kind not in QUICK_FORMS:
+        return HttpResponse(status=404)
+    form_class, field, _title = QUICK_FORMS[kind]
+    extra = {"mission": mission} if kind == "venue" else {}
+    form = form_class(request.POST or None, prefix=f"new-{kind}", **extra)
+    context = {"mission": mission, "form": form, "kind": kind, "title": _title}
+    if request.method == "POST" and form.is_valid():
+        obj = form.save(commit=False)
+        try:
+            if kind == "organisation":
+                obj = organisation_save(organisation=obj)
+                label = obj.display_name
+            elif kind == "contact":
+                obj = person_save(person=obj)
+                label = f"{obj.full_name} ({obj.title_line})" if obj.title_line else obj.full_name
+            else:
+                obj = venue_save(venue=obj)
+                label = obj.name
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            response = render(
+                request, "meetings/includes/quick_add_done.html", {**context, "label": label}
+            )
+            # planner.js adds the new option to the meeting form, already selected.
+            response["HX-Trigger"] = json.dumps(
+                {"optionAdded": {"field": field, "value": obj.pk, "label": label}}
+            )
+            return response
+    return render(request, "meetings/includes/quick_add_form.html", context)

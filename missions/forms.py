@@ -1,0 +1,138 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Field, Layout, Row, Submit
+from django import forms
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from missions.models import Mission
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def unique_slug(text: str, *, exclude_pk: int | None = None) -> str:
+    """`vtm-torino-2026`, then `vtm-torino-2026-2`, ... until free."""
+    base = (slugify(text) or "mission")[:70].strip("-")
+    taken = set(
+        Mission.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+class MissionForm(forms.ModelForm):
+    slug = forms.SlugField(
+        label=_("Web address"),
+        max_length=80,
+        required=False,
+        help_text=_("Letters, digits and dashes; left empty, it is made from the title."),
+    )
+
+    class Meta:
+        model = Mission
+        fields = (
+            "title",
+            "slug",
+            "status",
+            "city",
+            "region",
+            "country",
+            "start_date",
+            "end_date",
+            "timezone",
+            "home_timezone",
+            "clash_buffer_minutes",
+            "organiser",
+            "funding_programme",
+            "description",
+        )
+        widgets = {
+            "start_date": DATE_WIDGET,
+            "end_date": DATE_WIDGET,
+            "timezone": forms.TextInput(
+                attrs={"list": "iana-zones", "autocomplete": "off", "spellcheck": "false"}
+            ),
+            "home_timezone": forms.TextInput(
+                attrs={"list": "iana-zones", "autocomplete": "off", "spellcheck": "false"}
+            ),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("title", css_class="col-md-8"), Column("status", css_class="col-md-4")),
+            Row(
+                Column("city", css_class="col-md-4"),
+                Column("region", css_class="col-md-4"),
+                Column("country", css_class="col-md-4"),
+            ),
+            Row(
+                Column("start_date", css_class="col-sm-6 col-md-3"),
+                Column("end_date", css_class="col-sm-6 col-md-3"),
+                Column("timezone", css_class="col-sm-6 col-md-3"),
+                Column("home_timezone", css_class="col-sm-6 col-md-3"),
+            ),
+            Row(
+                Column("organiser", css_class="col-md-6"),
+                Column("funding_programme", css_class="col-md-6"),
+            ),
+            Row(
+                Column("clash_buffer_minutes", css_class="col-md-6"),
+                Column(Field("slug"), css_class="col-md-6"),
+            ),
+            "description",
+            Submit("save", _("Save mission")),
+        )
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug")
+        if slug:
+            return slug
+        return unique_slug(self.data.get(self.add_prefix("title"), ""), exclude_pk=self.instance.pk)
+
+
+class MissionCloneForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    slug = forms.SlugField(
+        label=_("Web address"),
+        max_length=80,
+        required=False,
+        help_text=_("Left empty, it is made from the title."),
+    )
+    start_date = forms.DateField(label=_("Start date"), widget=DATE_WIDGET)
+    end_date = forms.DateField(label=_("End date"), widget=DATE_WIDGET)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "title",
+            Row(
+                Column("start_date", css_class="col-sm-6"),
+                Column("end_date", css_class="col-sm-6"),
+            ),
+            "slug",
+            Submit("clone", _("Create the copy")),
+        )
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug")
+        if not slug:
+            return unique_slug(self.data.get(self.add_prefix("title"), ""))
+        if Mission.objects.filter(slug=slug).exists():
+            raise forms.ValidationError(
+                _("Another mission already uses this web address."), code="slug_taken"
+            )
+        return slug
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The mission cannot end before it starts."))
+        return cleaned
