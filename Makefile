@@ -8,7 +8,7 @@ PORT ?= 8000
 # Local development only: `make run` serves with DEBUG on; production never uses this Makefile.
 RUN_ENV := DEBUG=1 ALLOWED_HOSTS=127.0.0.1,localhost
 
-.PHONY: run test install install-dev messages lint format ci clean bench
+.PHONY: run test install install-dev messages lint format ci clean bench chromium
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,14 @@ node_modules/.installed: package.json
 	npm install --no-audit --no-fund --silent
 	touch $@
 
+# The browser tests drive Debian's Chromium; install it when we can (root on Debian/Ubuntu).
+chromium:
+	@if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
 install: $(VENV)/.installed messages
-install-dev: $(VENV)/.installed-dev node_modules/.installed messages
+install-dev: $(VENV)/.installed-dev node_modules/.installed messages chromium
 
 # .mo files are built, never committed.
 messages: $(VENV)/.installed
