@@ -50,6 +50,8 @@ def _agenda_context(request, slug: str) -> dict:
         "days": agenda.days(shown),
         "shown_count": len(shown),
         "query": request.GET.urlencode(),
+        # "Rome" for Europe/Rome: a short label for the home times shown alongside.
+        "home_label": mission.home_timezone.rsplit("/", 1)[-1].replace("_", " "),
     }
 
 

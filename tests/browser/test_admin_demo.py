@@ -1,0 +1,29 @@
+"""The foundation's promise: log into /admin/ with the demo login, see the agenda in Detroit time."""
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_demo_coordinator_sees_the_michigan_agenda_day_by_day_in_detroit_time(
+    live_server, page, settings
+):
+    settings.DEBUG = True
+    call_command("load_demo", "--with-demo-user", verbosity=0)
+    settings.DEBUG = False
+
+    page.goto(f"{live_server.url}/admin/")
+    page.fill("#id_username", "coordinator")
+    page.fill("#id_password", "piemonte-2025")
+    page.click("input[type=submit]")
+    page.goto(f"{live_server.url}/admin/meetings/meeting/")
+    page.get_by_role("link", name="Piemonte system mission to VTM Michigan 2025").first.click()
+    page.get_by_role("link", name="Tue 22 Apr 2025").click()
+
+    rows = page.locator("#result_list tbody tr")
+    assert rows.count() == 3
+    text = page.locator("#result_list").inner_text()
+    assert "Meeting with Rivian" in text
+    assert "15:30–16:30 EDT" in text
+    assert "Toyota" not in text
