@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -80,7 +81,8 @@ class DelegationMemberAdmin(admin.ModelAdmin):
     list_select_related = ("person", "person__organisation", "mission")
     # The token is a secret: never listed, never searchable; rotate it with the action.
     exclude = ("token",)
-    actions = ["rotate_tokens"]
+    actions = ["rotate_tokens", "send_links"]
+    readonly_fields = ("personal_links",)
 
     @admin.display(description=_("organisation"))
     def organisation(self, obj: DelegationMember):
@@ -105,3 +107,53 @@ class DelegationMemberAdmin(admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+    # The links live in meetings (feeds, e-mail): imported where used, so delegations keeps
+    # importing nothing from the layer above it at load time.
+    @admin.display(description=_("personal links"))
+    def personal_links(self, obj: DelegationMember):
+        if not obj.pk:
+            return "-"
+        from meetings.notify import member_links
+
+        links = member_links(obj)
+        return format_html(
+            '<a href="{}" rel="noreferrer" target="_blank">{}</a><br>{}: <code>{}</code>',
+            links["page_url"],
+            _("Personal page"),
+            _("Calendar feed"),
+            links["feed_url"],
+        )
+
+    @admin.action(description=_("E-mail personal links to the selected delegates"))
+    def send_links(self, request, queryset):
+        from django.conf import settings
+        from django.core.exceptions import ValidationError
+
+        from meetings.notify import member_send_links
+
+        sent, skipped = 0, []
+        for member in queryset.select_related("mission", "person"):
+            try:
+                member_send_links(member=member, base_url=settings.SITE_URL)
+            except ValidationError:
+                skipped.append(member.person.full_name)
+            else:
+                sent += 1
+        if sent:
+            self.message_user(
+                request,
+                ngettext(
+                    "Sent the personal links to %(count)d delegate.",
+                    "Sent the personal links to %(count)d delegates.",
+                    sent,
+                )
+                % {"count": sent},
+                messages.SUCCESS,
+            )
+        if skipped:
+            self.message_user(
+                request,
+                _("No e-mail address, nothing sent: %(names)s.") % {"names": ", ".join(skipped)},
+                messages.WARNING,
+            )

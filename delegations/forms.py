@@ -60,10 +60,10 @@ class MemberTimesForm(MissionLocalTimesMixin, forms.ModelForm):
 
     def layout_fields(self) -> list:
         return [
+            Row(Column("role", css_class="col-md-6")),
             Row(
-                Column("role", css_class="col-md-4"),
-                Column(Field("arrival", wrapper_class="split-datetime"), css_class="col-md-4"),
-                Column(Field("departure", wrapper_class="split-datetime"), css_class="col-md-4"),
+                Column(Field("arrival", wrapper_class="split-datetime"), css_class="col-md-6"),
+                Column(Field("departure", wrapper_class="split-datetime"), css_class="col-md-6"),
             ),
             "notes",
         ]
@@ -96,7 +96,10 @@ class MemberAddForm(MemberTimesForm):
     last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
     position = forms.CharField(label=_("Position"), max_length=200, required=False)
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.all(), required=False
+        label=_("Organisation"),
+        queryset=Organisation.objects.all(),
+        required=False,
+        empty_label="—",
     )
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
@@ -175,7 +178,9 @@ class MemberAddForm(MemberTimesForm):
         """The typed person, unsaved; None when one was picked from the list."""
         if self.cleaned_data.get("person") is not None:
             return None
-        return Person(**{name: self.cleaned_data.get(name) or "" for name in NEW_PERSON_FIELDS})
+        values = {name: self.cleaned_data.get(name) or "" for name in NEW_PERSON_FIELDS}
+        values["organisation"] = self.cleaned_data.get("organisation")
+        return Person(**values)
 
 
 class OrganisationForm(forms.ModelForm):

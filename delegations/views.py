@@ -5,6 +5,7 @@ the reverse relations (`member.meetings`, `organisation.meetings`), never import
 except for the one lazy call into meetings.notify in `member_send_links`.
 """
 
+import logging
 from copy import copy
 
 from django.contrib import messages
@@ -14,7 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -37,6 +38,8 @@ from delegations.services import (
     person_save,
 )
 from missions.models import Mission
+
+logger = logging.getLogger(__name__)
 
 # Meeting.Status.CANCELLED, spelled out because delegations does not import meetings.
 CANCELLED = "cancelled"
@@ -70,18 +73,16 @@ def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-def member_links(request: HttpRequest, member: DelegationMember) -> dict | None:
-    """Absolute personal page and feed links, or None until the public pages exist."""
-    try:
-        page = reverse("public:delegate_page", kwargs={"token": member.token})
-        feed = reverse("public:delegate_feed", kwargs={"token": member.token})
-    except NoReverseMatch:  # TODO: drop once meetings/public_urls.py names both views.
-        return None
-    feed_url = request.build_absolute_uri(feed)
+def member_links(request: HttpRequest, member: DelegationMember) -> dict:
+    """Absolute links to the delegate's personal page and calendar feed (secret: token)."""
+    page = reverse("public:delegate_page", kwargs={"token": member.token})
+    feed = request.build_absolute_uri(
+        reverse("public:delegate_feed", kwargs={"token": member.token})
+    )
     return {
         "page": request.build_absolute_uri(page),
-        "feed": feed_url,
-        "webcal": "webcal://" + feed_url.split("://", 1)[1],
+        "feed": feed,
+        "webcal": "webcal://" + feed.split("://", 1)[1],
     }
 
 
@@ -222,12 +223,21 @@ def member_send_links(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return redirect("delegations:roster", slug=mission.slug)
     # Imported here, not at the top: the e-mail belongs to the calendar side (meetings),
     # which imports delegations, and imports must keep pointing one way.
+    from meetings.notify import member_send_links as send_links
+
     try:
-        from meetings.notify import member_send_links as send_links
-    except ImportError:  # TODO: remove once meetings/notify.py lands.
-        messages.error(request, _("Sending links by e-mail is not available yet."))
+        send_links(member=member, base_url=_base_url(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
         return redirect("delegations:roster", slug=mission.slug)
-    send_links(member=member, base_url=_base_url(request))
+    except OSError:  # SMTP server down or refusing: say so instead of a 500.
+        logger.exception("Could not e-mail links to delegation member %s", member.pk)
+        messages.error(
+            request,
+            _("The e-mail to %(name)s could not be sent. Try again later, or copy their links.")
+            % {"name": name},
+        )
+        return redirect("delegations:roster", slug=mission.slug)
     messages.success(
         request,
         _("Sent %(name)s their personal links at %(email)s.")

@@ -7,6 +7,7 @@ gets its 304 without the calendar being built.
 """
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,7 +21,7 @@ from django.utils import translation
 from delegations.models import DelegationMember, Organisation, Person
 from meetings import ical
 from meetings.models import Meeting
-from missions.models import Mission
+from missions.models import Mission, Venue
 
 # Bump when the renderer's output changes for the same data: every ETag changes with it.
 FORMAT_VERSION = "1"
@@ -158,7 +159,129 @@ def mission_feed_url(mission: Mission, base_url: str | None = None) -> str:
 
 def _member_meeting_url(member: DelegationMember, base_url: str | None):
     page = delegate_page_url(member, base_url)
-    return lambda meeting: f"{page}#meeting-{meeting.pk}"
+    return lambda entry: f"{page}#meeting-{entry.pk}"
+
+
+# Events from rows ----------------------------------------------------------------------------
+
+
+def feed_events(**filters) -> list[ical.EventData]:
+    """The calendar data of the meetings matching `filters`, in four queries of plain rows.
+
+    Same result as `ical.EventData.of()` on prefetched Meetings (tests check both), without
+    building some ten thousand model instances for a feed of a thousand meetings.
+    """
+    through = {f"meeting__{key}": value for key, value in filters.items()}
+    rows = Meeting.objects.filter(**filters).values_list(
+        "pk",
+        "uid",
+        "sequence",
+        "created",
+        "updated",
+        "start",
+        "end",
+        "title",
+        "kind",
+        "status",
+        "description",
+        "venue__name",
+        "venue__address",
+        "venue__city",
+        "venue__country",
+        "venue__latitude",
+        "venue__longitude",
+    )
+    attendees: dict[int, list[tuple]] = defaultdict(list)
+    people: dict[int, Person] = {}
+    for meeting_id, pk, first, last in Meeting.attendees.through.objects.filter(
+        **through
+    ).values_list(
+        "meeting_id",
+        "delegationmember_id",
+        "delegationmember__person__first_name",
+        "delegationmember__person__last_name",
+    ):
+        if pk not in people:
+            people[pk] = Person(first_name=first, last_name=last)
+        attendees[meeting_id].append((last, first, pk, people[pk]))
+    organisations: dict[int, list[Organisation]] = defaultdict(list)
+    known: dict[int, Organisation] = {}
+    for meeting_id, pk, name, short_name in Meeting.partner_organisations.through.objects.filter(
+        **through
+    ).values_list(
+        "meeting_id", "organisation_id", "organisation__name", "organisation__short_name"
+    ):
+        if pk not in known:
+            known[pk] = Organisation(pk=pk, name=name, short_name=short_name)
+        organisations[meeting_id].append(known[pk])
+    contacts: dict[int, list[Person]] = defaultdict(list)
+    for (
+        meeting_id,
+        pk,
+        first,
+        last,
+        position,
+        org_pk,
+        org_name,
+        org_short,
+    ) in Meeting.partner_contacts.through.objects.filter(**through).values_list(
+        "meeting_id",
+        "person_id",
+        "person__first_name",
+        "person__last_name",
+        "person__position",
+        "person__organisation_id",
+        "person__organisation__name",
+        "person__organisation__short_name",
+    ):
+        person = Person(pk=pk, first_name=first, last_name=last, position=position)
+        if org_pk is not None:
+            person.organisation = known.get(org_pk) or Organisation(
+                pk=org_pk, name=org_name, short_name=org_short
+            )
+        contacts[meeting_id].append(person)
+
+    venues: dict[tuple, Venue] = {}
+    events = []
+    for pk, uid, sequence, created, updated, start, end, title, kind, status, text, *place in rows:
+        venue = None
+        if place[0] is not None:
+            key = tuple(place)
+            if key not in venues:
+                name, address, city, country, latitude, longitude = place
+                venues[key] = Venue(
+                    name=name,
+                    address=address,
+                    city=city,
+                    country=country,
+                    latitude=latitude,
+                    longitude=longitude,
+                )
+            venue = venues[key]
+        events.append(
+            ical.EventData(
+                pk=pk,
+                uid=uid,
+                sequence=sequence,
+                created=created,
+                updated=updated,
+                start=start,
+                end=end,
+                title=title,
+                kind=kind,
+                status=status,
+                description=text,
+                location=ical.venue_location(venue),
+                geo=ical.venue_geo(venue),
+                partners=tuple(ical.partner_lines(organisations[pk], contacts[pk])),
+                attendees=tuple(row[3].full_name for row in sorted(attendees[pk], key=_by_name)),
+            )
+        )
+    return events
+
+
+def _by_name(row: tuple) -> tuple:
+    return row[:3]
 
 
 # Bytes --------------------------------------------------------------------------------------
@@ -167,7 +290,7 @@ def _member_meeting_url(member: DelegationMember, base_url: str | None):
 def member_feed_bytes(
     member: DelegationMember, *, language: str | None = None, base_url: str | None = None
 ) -> bytes:
-    meetings = Meeting.objects.filter(attendees=member).with_details()
+    meetings = feed_events(attendees=member)
     with translation.override(language or member.person.preferred_language):
         return ical.member_calendar(
             member,
@@ -178,7 +301,7 @@ def member_feed_bytes(
 
 
 def mission_feed_bytes(mission: Mission, *, language: str, base_url: str | None = None) -> bytes:
-    meetings = Meeting.objects.filter(mission=mission).with_details()
+    meetings = feed_events(mission=mission)
     with translation.override(language):
         return ical.mission_calendar(
             mission, meetings, source_url=mission_feed_url(mission, base_url)
@@ -198,6 +321,4 @@ def meeting_bytes(
     base_url: str | None = None,
 ) -> bytes:
     with translation.override(language or member.person.preferred_language):
-        return ical.meeting_calendar(
-            meeting, meeting_url=_member_meeting_url(member, base_url)
-        )
+        return ical.meeting_calendar(meeting, meeting_url=_member_meeting_url(member, base_url))

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 # Key of a meeting being edited but not saved yet.
 CANDIDATE = 0
@@ -98,6 +99,13 @@ def _span(slot: Slot, tz: ZoneInfo) -> str:
     return f"{_hm(slot.start, tz)}–{_hm(slot.end, tz)}"
 
 
+def _join(names: list[str]) -> str:
+    """“A”, “A and B”, “A, B and C”."""
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+
+
 def _overlapping_pairs(slots: list[Slot]) -> Iterable[tuple[Slot, Slot]]:
     """Pairs whose time ranges overlap (touching ends do not), by a sweep over start times."""
     ordered = sorted(slots, key=lambda s: (s.start, s.end, s.key))
@@ -122,72 +130,80 @@ def find_clashes(
         return stay.name if stay else _("A delegate")
 
     by_member: dict[int, list[Slot]] = defaultdict(list)
-    by_venue: dict[int, list[Slot]] = defaultdict(list)
     for slot in active:
         for member_id in slot.attendee_ids:
             by_member[member_id].append(slot)
-        if slot.venue_id is not None:
-            by_venue[slot.venue_id].append(slot)
-
         if slot.start < window.starts_at or slot.end > window.ends_at:
             warnings[slot.key].append(
                 ClashWarning("outside_mission", _("Outside the mission's dates."))
             )
 
-    for member_id, member_slots in by_member.items():
-        for first, second in _overlapping_pairs(member_slots):
-            for this, other in ((first, second), (second, first)):
+    # One warning per pair of overlapping meetings, naming everyone who is in both.
+    for first, second in _overlapping_pairs(active):
+        shared = sorted(first.attendee_ids & second.attendee_ids, key=name)
+        same_venue = first.venue_id is not None and first.venue_id == second.venue_id
+        if not shared and not same_venue:
+            continue
+        for this, other in ((first, second), (second, first)):
+            params = {"other": other.title, "time": _span(other, tz)}
+            if shared:
+                names = [name(pk) for pk in shared]
                 warnings[this.key].append(
                     ClashWarning(
                         "delegate_overlap",
-                        _("%(name)s is also in “%(other)s” (%(time)s).")
-                        % {"name": name(member_id), "other": other.title, "time": _span(other, tz)},
+                        ngettext(
+                            "%(names)s is also in “%(other)s” (%(time)s).",
+                            "%(names)s are also in “%(other)s” (%(time)s).",
+                            len(names),
+                        )
+                        % {**params, "names": _join(names)},
                         other.key,
                     )
                 )
-        stay = stays_by_id.get(member_id)
-        if stay is not None:
-            for slot in member_slots:
-                if stay.arrival and slot.start < stay.arrival:
-                    warnings[slot.key].append(
-                        ClashWarning(
-                            "outside_stay",
-                            _("%(name)s arrives only at %(time)s.")
-                            % {
-                                "name": stay.name,
-                                "time": date_format(stay.arrival.astimezone(tz), "j M H:i"),
-                            },
-                        )
-                    )
-                if stay.departure and slot.end > stay.departure:
-                    warnings[slot.key].append(
-                        ClashWarning(
-                            "outside_stay",
-                            _("%(name)s leaves at %(time)s.")
-                            % {
-                                "name": stay.name,
-                                "time": date_format(stay.departure.astimezone(tz), "j M H:i"),
-                            },
-                        )
-                    )
-        _tight_buffers(window, name(member_id), member_slots, warnings)
-
-    for member_slots in by_venue.values():
-        for first, second in _overlapping_pairs(member_slots):
-            for this, other in ((first, second), (second, first)):
+            if same_venue:
                 warnings[this.key].append(
                     ClashWarning(
                         "venue_overlap",
                         _("%(venue)s also hosts “%(other)s” (%(time)s).")
-                        % {
-                            "venue": this.venue_name,
-                            "other": other.title,
-                            "time": _span(other, tz),
-                        },
+                        % {**params, "venue": this.venue_name},
                         other.key,
                     )
                 )
+
+    for member_id, member_slots in by_member.items():
+        stay = stays_by_id.get(member_id)
+        if stay is not None:
+            _outside_stay(stay, member_slots, tz, warnings)
+        _tight_buffers(window, name(member_id), member_slots, warnings)
     return dict(warnings)
+
+
+def _outside_stay(
+    stay: Stay, member_slots: list[Slot], tz: ZoneInfo, warnings: dict[int, list[ClashWarning]]
+) -> None:
+    for slot in member_slots:
+        if stay.arrival and slot.start < stay.arrival:
+            warnings[slot.key].append(
+                ClashWarning(
+                    "outside_stay",
+                    _("%(name)s arrives only at %(time)s.")
+                    % {
+                        "name": stay.name,
+                        "time": date_format(stay.arrival.astimezone(tz), "j M H:i"),
+                    },
+                )
+            )
+        if stay.departure and slot.end > stay.departure:
+            warnings[slot.key].append(
+                ClashWarning(
+                    "outside_stay",
+                    _("%(name)s leaves at %(time)s.")
+                    % {
+                        "name": stay.name,
+                        "time": date_format(stay.departure.astimezone(tz), "j M H:i"),
+                    },
+                )
+            )
 
 
 def _tight_buffers(

@@ -45,7 +45,8 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 def _not_found(request: HttpRequest) -> HttpResponse:
     """One answer for every bad link: no hint whether it ever existed."""
-    body = render_to_string("meetings/delegate/not_found.html", request=request)
+    # Rendered without the request: no CSRF token or cookie, the same bytes every time.
+    body = render_to_string("meetings/delegate/not_found.html")
     response = HttpResponseNotFound(body)
     response.headers["Cache-Control"] = "no-store"
     return _private(response)
@@ -161,7 +162,8 @@ def map_url(venue) -> str:
     """OpenStreetMap at the venue's point, or a search for its address."""
     if venue.has_geo:
         lat, lon = f"{venue.latitude:f}", f"{venue.longitude:f}"
-        return f"https://www.openstreetmap.org/?{urlencode({'mlat': lat, 'mlon': lon})}#map=17/{lat}/{lon}"
+        query = urlencode({"mlat": lat, "mlon": lon})
+        return f"https://www.openstreetmap.org/?{query}#map=17/{lat}/{lon}"
     return "https://www.openstreetmap.org/search?" + urlencode({"query": venue.full_address})
 
 
@@ -184,7 +186,9 @@ def _agenda(member: DelegationMember, meetings: list[Meeting]) -> list[dict]:
                 "home_start": home_start,
                 "home_end": home_end,
                 "home_other_day": home_start.date() != start.date(),
-                "partners": ical.partner_lines(meeting),
+                "partners": ical.partner_lines(
+                    meeting.partner_organisations.all(), meeting.partner_contacts.all()
+                ),
                 "colleagues": sorted(colleagues, key=lambda p: (p.last_name, p.first_name)),
                 "map_url": map_url(meeting.venue) if meeting.venue else "",
             }

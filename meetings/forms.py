@@ -86,6 +86,9 @@ def _quick_add_button(url: str, label: str) -> HTML:
     )
 
 
+PICK_LIST = "meetings/includes/pick_list_field.html"
+
+
 class MeetingForm(MissionLocalTimesMixin, forms.ModelForm):
     """Create or edit one meeting of a known mission; times typed in the mission's zone."""
 
@@ -146,6 +149,10 @@ class MeetingForm(MissionLocalTimesMixin, forms.ModelForm):
             widget=forms.CheckboxSelectMultiple,
             label_from=_contact_label,
         )
+        if not self.fields["attendees"].queryset.exists():
+            self.fields["attendees"].help_text = _lazy(
+                "No delegates yet: add them on the Delegation page first."
+            )
         for name, word in (("start", _lazy("Start time")), ("end", _lazy("End time"))):
             date_widget, time_widget = self.fields[name].widget.widgets
             date_widget.attrs["aria-label"] = f"{self.fields[name].label}: {_lazy('date')}"
@@ -171,23 +178,29 @@ class MeetingForm(MissionLocalTimesMixin, forms.ModelForm):
                 }
             )
         self.helper.layout = Layout(
-            Row(Column("title", css_class="col-md-8"), Column("kind", css_class="col-md-4")),
+            "title",
             Row(
-                Column(Field("start", wrapper_class="split-dt"), css_class="col-md-5"),
-                Column(Field("end", wrapper_class="split-dt"), css_class="col-md-5"),
-                Column("status", css_class="col-md-2"),
+                Column(Field("start", wrapper_class="split-dt"), css_class="col-sm-6"),
+                Column(Field("end", wrapper_class="split-dt"), css_class="col-sm-6"),
             ),
-            Field("venue"),
-            _quick_add_button(quick("venue"), _lazy("New venue")),
-            Field("attendees", wrapper_class="pick-list"),
+            Row(
+                Column("kind", css_class="col-sm-6 col-md-4"),
+                Column("status", css_class="col-sm-6 col-md-3"),
+                Column(
+                    Field("venue", wrapper_class="mb-0"),
+                    _quick_add_button(quick("venue"), _lazy("New venue")),
+                    css_class="col-md-5",
+                ),
+            ),
+            Field("attendees", wrapper_class="pick-list", template=PICK_LIST),
             Row(
                 Column(
-                    Field("partner_organisations", wrapper_class="pick-list"),
+                    Field("partner_organisations", wrapper_class="pick-list", template=PICK_LIST),
                     _quick_add_button(quick("organisation"), _lazy("New partner organisation")),
                     css_class="col-md-6",
                 ),
                 Column(
-                    Field("partner_contacts", wrapper_class="pick-list"),
+                    Field("partner_contacts", wrapper_class="pick-list", template=PICK_LIST),
                     _quick_add_button(quick("contact"), _lazy("New contact")),
                     css_class="col-md-6",
                 ),

@@ -25,8 +25,13 @@ from icalendar import (
     Timezone,
     TimezoneDaylight,
     TimezoneStandard,
+    vCategory,
+    vDDDTypes,
     vDuration,
+    vGeo,
+    vInt,
     vText,
+    vUri,
 )
 
 from delegations.models import DelegationMember
@@ -45,8 +50,8 @@ STATUS = {
 }
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
-# A meeting -> the URL of that meeting on the reader's page (None: no URL property).
-MeetingUrl = Callable[[Meeting], str | None]
+# A meeting (its pk) -> the URL of that meeting on the reader's page (None: no URL property).
+MeetingUrl = Callable[["EventData"], str | None]
 
 
 # --------------------------------------------------------------------------------------------
@@ -56,7 +61,7 @@ MeetingUrl = Callable[[Meeting], str | None]
 
 def mission_calendar(
     mission: Mission,
-    meetings: Iterable[Meeting],
+    meetings: Iterable["Meeting | EventData"],
     *,
     meeting_url: MeetingUrl | None = None,
     source_url: str | None = None,
@@ -69,7 +74,7 @@ def mission_calendar(
 
 def mission_calendar_component(
     mission: Mission,
-    meetings: Iterable[Meeting],
+    meetings: Iterable["Meeting | EventData"],
     *,
     meeting_url: MeetingUrl | None = None,
     source_url: str | None = None,
@@ -86,7 +91,7 @@ def mission_calendar_component(
 
 def member_calendar(
     member: DelegationMember,
-    meetings: Iterable[Meeting],
+    meetings: Iterable["Meeting | EventData"],
     *,
     meeting_url: MeetingUrl | None = None,
     source_url: str | None = None,
@@ -143,18 +148,27 @@ def _mission_description(mission: Mission) -> str:
 
 
 def _build(
-    cal: Calendar, mission: Mission, meetings: Iterable[Meeting], meeting_url: MeetingUrl | None
+    cal: Calendar,
+    mission: Mission,
+    meetings: Iterable["Meeting | EventData"],
+    meeting_url: MeetingUrl | None,
 ) -> Calendar:
     zone = mission.tz
+    entries = [m if isinstance(m, EventData) else EventData.of(m) for m in meetings]
+    entries.sort(key=lambda e: (e.start, e.end, e.title, e.pk))
+    kinds = dict(Meeting.Kind.choices)
     events = []
     years: set[int] = set()
-    for meeting in sorted(meetings, key=lambda m: (m.start, m.end, m.title, m.pk)):
-        start = meeting.start.astimezone(zone)
-        end = meeting.end.astimezone(zone)
+    for entry in entries:
+        start = entry.start.astimezone(zone)
+        end = entry.end.astimezone(zone)
         years.update((start.year, end.year))
-        events.append(_event(meeting, start, end, meeting_url))
-    if events:
-        cal.add_component(vtimezone(mission.timezone, min(years), max(years)))
+        url = meeting_url(entry) if meeting_url is not None else None
+        events.append(_event(entry, start, end, str(kinds.get(entry.kind, entry.kind)), url))
+    if not years:
+        # An empty feed is still a valid calendar: RFC 5545 wants at least one component.
+        years = {mission.start_date.year, mission.end_date.year}
+    cal.add_component(vtimezone(mission.timezone, min(years), max(years)))
     for event in events:
         cal.add_component(event)
     return cal
@@ -165,62 +179,126 @@ def _build(
 # --------------------------------------------------------------------------------------------
 
 
-def _event(
-    meeting: Meeting, start: datetime, end: datetime, meeting_url: MeetingUrl | None
-) -> Event:
+@dataclass(frozen=True)
+class EventData:
+    """What a calendar shows of one meeting, already flattened.
+
+    `EventData.of(meeting)` reads a prefetched Meeting; feeds of many meetings build it from
+    plain rows instead (meetings.calendars), which is several times faster than model
+    instances for a thousand meetings. Nothing internal (notes, outcome) is ever in here.
+    """
+
+    pk: int
+    uid: str
+    sequence: int
+    created: datetime
+    updated: datetime
+    start: datetime
+    end: datetime
+    title: str
+    kind: str
+    status: str
+    description: str
+    location: str  # "" when there is no venue
+    geo: tuple[float, float] | None
+    partners: tuple[str, ...]  # partner_lines()
+    attendees: tuple[str, ...]  # delegation members' names, by last name
+
+    @classmethod
+    def of(cls, meeting: Meeting) -> "EventData":
+        attendees = sorted(
+            meeting.attendees.all(),
+            key=lambda m: (m.person.last_name, m.person.first_name, m.pk),
+        )
+        return cls(
+            pk=meeting.pk,
+            uid=meeting.uid,
+            sequence=meeting.sequence,
+            created=meeting.created,
+            updated=meeting.updated,
+            start=meeting.start,
+            end=meeting.end,
+            title=meeting.title,
+            kind=meeting.kind,
+            status=meeting.status,
+            description=meeting.description,
+            location=venue_location(meeting.venue),
+            geo=venue_geo(meeting.venue),
+            partners=tuple(
+                partner_lines(meeting.partner_organisations.all(), meeting.partner_contacts.all())
+            ),
+            attendees=tuple(member.person.full_name for member in attendees),
+        )
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == Meeting.Status.CANCELLED
+
+
+def venue_location(venue) -> str:
+    if venue is None:
+        return ""
+    return ", ".join(part for part in (venue.name, venue.full_address) if part)
+
+
+def venue_geo(venue) -> tuple[float, float] | None:
+    if venue is None or not venue.has_geo:
+        return None
+    return float(venue.latitude), float(venue.longitude)
+
+
+def _utc(moment: datetime) -> vDDDTypes:
+    return vDDDTypes(moment.astimezone(UTC))
+
+
+def _event(entry: EventData, start: datetime, end: datetime, kind: str, url: str | None) -> Event:
+    # Typed values set directly: Component.add() would guess each type again, for every event.
     event = Event()
-    event.add("uid", vText(meeting.uid))
+    event["UID"] = vText(entry.uid)
     # From the meeting's last change, never "now": same data, same bytes, same ETag.
-    event.add("dtstamp", meeting.updated.astimezone(UTC))
-    event.add("created", meeting.created.astimezone(UTC))
-    event.add("last-modified", meeting.updated.astimezone(UTC))
-    event.add("sequence", meeting.sequence)
-    event.add("dtstart", start)
-    event.add("dtend", end)
-    event.add("summary", vText(meeting.title))
-    venue = meeting.venue
-    if venue is not None:
-        where = ", ".join(part for part in (venue.name, venue.full_address) if part)
-        event.add("location", vText(where))
-        if venue.has_geo:
-            event.add("geo", (float(venue.latitude), float(venue.longitude)))
-    description = meeting_description(meeting)
+    event["DTSTAMP"] = _utc(entry.updated)
+    event["CREATED"] = _utc(entry.created)
+    event["LAST-MODIFIED"] = _utc(entry.updated)
+    event["SEQUENCE"] = vInt(entry.sequence)
+    event["DTSTART"] = vDDDTypes(start)  # TZID=<mission zone>, with its VTIMEZONE
+    event["DTEND"] = vDDDTypes(end)
+    event["SUMMARY"] = vText(entry.title)
+    if entry.location:
+        event["LOCATION"] = vText(entry.location)
+    if entry.geo is not None:
+        event["GEO"] = vGeo(entry.geo)
+    description = event_description(entry)
     if description:
-        event.add("description", vText(description))
-    event.add("categories", [meeting.get_kind_display()])
-    event.add("status", STATUS[meeting.status])
-    if meeting.is_cancelled:
-        event.add("transp", "TRANSPARENT")
-    if meeting_url is not None:
-        url = meeting_url(meeting)
-        if url:
-            event.add("url", url, parameters={"VALUE": "URI"})
+        event["DESCRIPTION"] = vText(description)
+    event["CATEGORIES"] = vCategory([kind])
+    event["STATUS"] = vText(STATUS[entry.status])
+    if entry.is_cancelled:
+        # Still listed, but no longer blocking the delegate's time.
+        event["TRANSP"] = vText("TRANSPARENT")
+    if url:
+        event["URL"] = vUri(url, params={"VALUE": "URI"})
     return event
 
 
-def meeting_description(meeting: Meeting) -> str:
+def event_description(entry: EventData) -> str:
     """The public text of a meeting: description, whom the delegation meets, who goes.
 
     Never the internal notes or the outcome: those are for coordinators only.
     """
     parts = []
-    if meeting.description.strip():
-        parts.append(meeting.description.strip())
-    partners = partner_lines(meeting)
-    if partners:
-        parts.append(_("Meeting with:") + "\n" + "\n".join(f"- {line}" for line in partners))
-    attendees = [member.person.full_name for member in _sorted_attendees(meeting)]
-    if attendees:
-        parts.append(_("Delegation:") + " " + ", ".join(attendees))
+    if entry.description.strip():
+        parts.append(entry.description.strip())
+    if entry.partners:
+        parts.append(_("Meeting with:") + "\n" + "\n".join(f"- {line}" for line in entry.partners))
+    if entry.attendees:
+        parts.append(_("Delegation:") + " " + ", ".join(entry.attendees))
     return "\n\n".join(parts)
 
 
-def partner_lines(meeting: Meeting) -> list[str]:
-    """“Rivian Automotive: Jane Doe (Vice President Manufacturing, Rivian)”, one per partner."""
-    contacts = sorted(
-        meeting.partner_contacts.all(), key=lambda p: (p.last_name, p.first_name, p.pk)
-    )
-    organisations = sorted(meeting.partner_organisations.all(), key=lambda o: (o.name, o.pk))
+def partner_lines(organisations: Iterable, contacts: Iterable) -> list[str]:
+    """“Rivian Automotive: Jane Doe (VP Manufacturing, Rivian)”, one line per partner."""
+    contacts = sorted(contacts, key=lambda p: (p.last_name, p.first_name, p.pk))
+    organisations = sorted(organisations, key=lambda o: (o.name, o.pk))
     lines = []
     placed = set()
     for organisation in organisations:
@@ -236,13 +314,6 @@ def partner_lines(meeting: Meeting) -> list[str]:
 
 def _person_line(person) -> str:
     return f"{person.full_name} ({person.title_line})" if person.title_line else person.full_name
-
-
-def _sorted_attendees(meeting: Meeting) -> list[DelegationMember]:
-    return sorted(
-        meeting.attendees.all(),
-        key=lambda m: (m.person.last_name, m.person.first_name, m.pk),
-    )
 
 
 # --------------------------------------------------------------------------------------------

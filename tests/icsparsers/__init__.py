@@ -53,7 +53,18 @@ def read_icalendar(data: bytes) -> list[ParsedEvent]:
     )
 
 
+def _forget_vobject_timezones() -> None:
+    """vobject keeps the first VTIMEZONE it ever saw for a TZID, process-wide; forget them
+    so that each calendar is read with its own VTIMEZONE, as a client reading it would."""
+    registry = vars(vobject.icalendar)["__tzidMap"]
+    utc = registry.get("UTC")
+    registry.clear()
+    if utc is not None:
+        registry["UTC"] = utc
+
+
 def read_vobject(data: bytes) -> list[ParsedEvent]:
+    _forget_vobject_timezones()
     cal = vobject.readOne(data.decode("utf-8"), validate=True)
     events = getattr(cal, "vevent_list", [])
     return sorted(

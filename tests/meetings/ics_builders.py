@@ -1,6 +1,7 @@
 """Builders for the calendar tests: a delegate with partners and venues, as the demo has them."""
 
 from decimal import Decimal
+from itertools import count
 
 from meetings.models import Meeting
 from tests.builders import (
@@ -13,6 +14,8 @@ from tests.builders import (
     make_venue,
 )
 
+_serial = count(1)
+
 
 def make_rich_meeting(mission, start, end, *, attendees=(), **fields) -> Meeting:
     """A meeting with a venue (address and point), a partner and a contact, and notes."""
@@ -24,7 +27,7 @@ def make_rich_meeting(mission, start, end, *, attendees=(), **fields) -> Meeting
         latitude=Decimal("40.503600"),
         longitude=Decimal("-88.991800"),
     )
-    partner = make_organisation(name=f"Partner of {fields.get('title', 'meeting')} {start:%H%M}")
+    partner = make_organisation(name=f"Partner {next(_serial)}")
     contact = make_person(
         first_name="Jane", last_name="Doe", position="VP Manufacturing", organisation=partner
     )

@@ -1,0 +1,47 @@
+"""E-mailing delegates their personal links (Django's e-mail: console by default, SMTP via env)."""
+
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from delegations.models import DelegationMember
+from meetings import calendars
+
+
+def member_links(member: DelegationMember, *, base_url: str | None = None) -> dict[str, str]:
+    """The personal page, the feed (https) and the same feed for calendar apps (webcal)."""
+    feed = calendars.delegate_feed_url(member, base_url)
+    return {
+        "page_url": calendars.delegate_page_url(member, base_url),
+        "feed_url": feed,
+        "webcal_url": calendars.webcal_url(feed),
+    }
+
+
+def member_send_links(*, member: DelegationMember, base_url: str) -> None:
+    """Send a delegate their personal page and calendar links, in their preferred language.
+
+    Raises ValidationError when the person has no e-mail address.
+    """
+    person = member.person
+    if not person.email:
+        raise ValidationError(
+            _("%(name)s has no e-mail address.") % {"name": person.full_name}, code="no_email"
+        )
+    context = {
+        "member": member,
+        "person": person,
+        "mission": member.mission,
+        **member_links(member, base_url=base_url),
+    }
+    with translation.override(person.preferred_language):
+        subject = render_to_string("meetings/email/links_subject.txt", context)
+        text = render_to_string("meetings/email/links.txt", context)
+        html = render_to_string("meetings/email/links.html", context)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()), body=text, to=[f"{person.full_name} <{person.email}>"]
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()

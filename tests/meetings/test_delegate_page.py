@@ -1,0 +1,182 @@
+"""The delegate's personal page: their agenda by day, in mission time with home time alongside."""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+
+from meetings import calendars
+from meetings.services import meeting_cancel
+from missions.models import Mission
+from tests.builders import local, make_meeting, make_member, make_mission, make_person
+from tests.meetings.ics_builders import make_rich_meeting, mission_with_delegate
+
+pytestmark = pytest.mark.django_db
+
+
+def page_url(member) -> str:
+    return reverse("public:delegate_page", args=[member.token])
+
+
+def text_of(response) -> str:
+    html = response.content.decode()
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_page_shows_the_agenda_in_mission_time_with_home_time(client):
+    mission, member, meeting = mission_with_delegate()
+    colleague = make_member(mission, make_person(first_name="Anna", last_name="Bianchi"))
+    meeting.attendees.add(colleague)
+    response = client.get(page_url(member) + "?lang=en")
+    text = text_of(response)
+    assert response.status_code == 200
+    assert "Agenda of Mario Rossi" in text
+    assert "Tuesday 22 April 2025" in text
+    # 14:00 in Detroit (EDT, UTC-4) is 20:00 in Rome (CEST, UTC+2).
+    assert "14:00–15:00 (Rome 20:00–21:00)" in text
+    assert "Rivian meeting" in text
+    assert f"{meeting.venue.name} 1 Rivian Way, Normal, United States" in text
+    partner = meeting.partner_organisations.get()
+    assert f"{partner.name}: Jane Doe (VP Manufacturing, {partner.name})" in text
+    assert "With you from the delegation: Anna Bianchi" in text
+    assert "Supplier opportunities." in text
+    assert "https://www.openstreetmap.org/?mlat=40.503600&amp;mlon=-88.991800" in (
+        response.content.decode()
+    )
+
+
+def test_home_time_is_right_in_the_weeks_when_detroit_and_rome_are_five_hours_apart(client):
+    # The US moves its clocks on 8 March 2026, Europe only on 29 March.
+    mission = make_mission(start_date=date(2026, 3, 16), end_date=date(2026, 3, 18))
+    member = make_member(mission)
+    make_meeting(
+        mission,
+        local(mission, 2026, 3, 16, 10),
+        local(mission, 2026, 3, 16, 11),
+        attendees=[member],
+    )
+    text = text_of(client.get(page_url(member) + "?lang=en"))
+    assert "10:00–11:00 (Rome 15:00–16:00)" in text
+
+
+def test_home_time_on_another_day_says_which_day(client):
+    mission = make_mission()
+    member = make_member(mission)
+    make_meeting(
+        mission,
+        local(mission, 2025, 4, 22, 19),
+        local(mission, 2025, 4, 22, 21),
+        attendees=[member],
+    )
+    text = text_of(client.get(page_url(member) + "?lang=en"))
+    assert "19:00–21:00 (Rome 01:00–03:00, Wed 23 Apr)" in text
+
+
+def test_subscribe_panel_has_webcal_https_copy_steps_and_inline_qr(client):
+    _, member, _ = mission_with_delegate()
+    response = client.get(page_url(member) + "?lang=en")
+    html = response.content.decode()
+    feed = calendars.delegate_feed_url(member)
+    assert f'href="{calendars.webcal_url(feed)}"' in html
+    assert f'value="{feed}"' in html
+    assert 'id="copy-feed-url"' in html
+    text = text_of(response)
+    assert "choose “From URL”" in text
+    assert "“Subscribe from web”" in text
+    assert re.search(
+        r'<div class="qr[^"]*"[^>]*><svg [^>]*xmlns="http://www.w3.org/2000/svg"', html
+    )
+    # Nothing loaded from elsewhere: no external scripts, styles or images.
+    assert not re.search(r'<(script|link|img)[^>]+(src|href)="https?://', html)
+
+
+def test_page_hides_coordinator_navigation_and_sends_no_referrer(client):
+    _, member, _ = mission_with_delegate()
+    response = client.get(page_url(member))
+    html = response.content.decode()
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert '<meta name="referrer" content="no-referrer">' in html
+    assert "Main navigation" not in html
+    assert "Skip to content" in text_of(response)
+
+
+def test_page_speaks_the_delegates_language(client):
+    _, member, _ = mission_with_delegate()  # Mario Rossi prefers Italian
+    response = client.get(page_url(member))
+    assert response.headers["Content-Language"] == "it"
+    assert '<html lang="it">' in response.content.decode()
+    assert "Martedì 22 Aprile 2025" in text_of(response)
+
+
+def test_cancelled_meeting_is_shown_as_cancelled(client):
+    _, member, meeting = mission_with_delegate()
+    meeting_cancel(meeting=meeting)
+    text = text_of(client.get(page_url(member) + "?lang=en"))
+    assert "Rivian meeting Cancelled" in text
+
+
+def test_internal_notes_never_appear_on_the_page(client):
+    _, member, _ = mission_with_delegate()
+    assert "SECRET-INTERNAL-NOTE" not in client.get(page_url(member)).content.decode()
+
+
+def test_meeting_without_venue_shows_no_map(client):
+    mission = make_mission()
+    member = make_member(mission)
+    make_meeting(
+        mission,
+        local(mission, 2025, 4, 22, 9),
+        local(mission, 2025, 4, 22, 10),
+        attendees=[member],
+        title="Call",
+    )
+    response = client.get(page_url(member) + "?lang=en")
+    assert "Call" in text_of(response)
+    assert "openstreetmap.org/?" not in response.content.decode()
+
+
+def test_delegate_without_meetings_sees_a_clear_message(client):
+    mission = make_mission()
+    member = make_member(mission)
+    text = text_of(client.get(page_url(member) + "?lang=en"))
+    assert "No meetings yet." in text
+
+
+def test_unknown_token_is_a_404_without_hint(client):
+    response = client.get(reverse("public:delegate_page", args=["n" * 43]))
+    assert response.status_code == 404
+    assert "This link does not work" in text_of(response)
+
+
+def test_draft_mission_page_is_hidden_but_its_coordinator_can_preview(client, django_user_model):
+    coordinator = django_user_model.objects.create_user("coord", password="pw")
+    mission, member, _ = mission_with_delegate(
+        status=Mission.Status.DRAFT, coordinators=[coordinator]
+    )
+    assert client.get(page_url(member)).status_code == 404
+    client.force_login(coordinator)
+    response = client.get(page_url(member) + "?lang=en")
+    assert response.status_code == 200
+    assert "Preview: this mission is still a draft" in text_of(response)
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_page_queries_do_not_grow_with_the_number_of_meetings(
+    client, django_assert_num_queries, count
+):
+    mission, member, _ = mission_with_delegate()
+    start = local(mission, 2025, 4, 23, 8)
+    for n in range(count - 1):
+        make_rich_meeting(
+            mission,
+            start + timedelta(hours=n),
+            start + timedelta(hours=n, minutes=30),
+            attendees=[member],
+        )
+    # 1 member by token; 2 meetings with mission and venue; 3 attendees with people;
+    # 4 partner organisations; 5 partner contacts with organisations
+    with django_assert_num_queries(5):
+        response = client.get(page_url(member))
+    assert response.content.decode().count('class="card mb-2') == count

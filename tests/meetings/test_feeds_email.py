@@ -1,0 +1,71 @@
+"""Sending delegates their links: the service and the admin action."""
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from delegations.models import DelegationMember
+from meetings import calendars
+from meetings.notify import member_send_links
+from tests.builders import make_member, make_person
+from tests.meetings.ics_builders import mission_with_delegate
+
+pytestmark = pytest.mark.django_db
+
+
+def test_member_receives_page_and_calendar_links():
+    mission, member, _ = mission_with_delegate()
+    member_send_links(member=member, base_url="https://missions.example.org")
+    [message] = mail.outbox
+    assert message.to == [f"Mario Rossi <{member.person.email}>"]
+    assert message.subject == f"Your agenda for {mission.title}"
+    page = f"https://missions.example.org/d/{member.token}/"
+    assert page in message.body
+    assert f"{page}calendar.ics" in message.body
+    assert f"webcal://missions.example.org/d/{member.token}/calendar.ics" in message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert f'href="{page}"' in html
+
+
+def test_member_without_email_is_refused_and_nothing_is_sent():
+    mission, _, _ = mission_with_delegate()
+    member = make_member(mission, make_person(email=""))
+    with pytest.raises(ValidationError):
+        member_send_links(member=member, base_url="https://missions.example.org")
+    assert mail.outbox == []
+
+
+def test_admin_action_sends_links_and_names_who_has_no_email(admin_client):
+    mission, member, _ = mission_with_delegate()
+    nomail = make_member(mission, make_person(first_name="No", last_name="Mail", email=""))
+    response = admin_client.post(
+        reverse("admin:delegations_delegationmember_changelist"),
+        {"action": "send_links", "_selected_action": [member.pk, nomail.pk]},
+        follow=True,
+    )
+    assert [m.to for m in mail.outbox] == [[f"Mario Rossi <{member.person.email}>"]]
+    text = response.content.decode()
+    assert "Sent the personal links to 1 delegate." in text
+    assert "No e-mail address, nothing sent: No Mail." in text
+
+
+def test_admin_rotation_kills_the_old_link(admin_client, client):
+    _, member, _ = mission_with_delegate()
+    old = reverse("public:delegate_feed", args=[member.token])
+    admin_client.post(
+        reverse("admin:delegations_delegationmember_changelist"),
+        {"action": "rotate_tokens", "_selected_action": [member.pk]},
+    )
+    assert client.get(old).status_code == 404
+    fresh = DelegationMember.objects.get(pk=member.pk)
+    assert client.get(reverse("public:delegate_feed", args=[fresh.token])).status_code == 200
+
+
+def test_admin_change_page_shows_the_personal_links(admin_client):
+    _, member, _ = mission_with_delegate()
+    response = admin_client.get(
+        reverse("admin:delegations_delegationmember_change", args=[member.pk])
+    )
+    assert calendars.delegate_feed_url(member) in response.content.decode()
