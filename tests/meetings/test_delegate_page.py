@@ -94,7 +94,7 @@ def test_subscribe_panel_has_webcal_https_copy_steps_and_inline_qr(client):
 
 def test_page_hides_coordinator_navigation_and_sends_no_referrer(client):
     _, member, _ = mission_with_delegate()
-    response = client.get(page_url(member))
+    response = client.get(page_url(member) + "?lang=en")
     html = response.content.decode()
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert '<meta name="referrer" content="no-referrer">' in html

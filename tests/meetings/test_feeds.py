@@ -12,7 +12,7 @@ from delegations.services import delegation_member_rotate_token
 from meetings.services import meeting_cancel, meeting_save
 from missions.models import Mission
 from missions.services import mission_save
-from tests.builders import local, make_meeting, make_member, make_mission
+from tests.builders import local, make_meeting, make_member
 from tests.icsparsers import assert_all_parsers_read
 from tests.meetings.ics_builders import make_rich_meeting, mission_with_delegate
 

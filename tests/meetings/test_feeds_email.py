@@ -4,6 +4,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from delegations.models import DelegationMember
 from meetings import calendars
@@ -14,12 +16,14 @@ from tests.meetings.ics_builders import mission_with_delegate
 pytestmark = pytest.mark.django_db
 
 
-def test_member_receives_page_and_calendar_links():
-    mission, member, _ = mission_with_delegate()
+def test_member_receives_page_and_calendar_links_in_their_language():
+    mission, member, _ = mission_with_delegate()  # Mario Rossi prefers Italian
     member_send_links(member=member, base_url="https://missions.example.org")
     [message] = mail.outbox
     assert message.to == [f"Mario Rossi <{member.person.email}>"]
-    assert message.subject == f"Your agenda for {mission.title}"
+    with translation.override("it"):
+        subject = gettext("Your agenda for %(mission)s") % {"mission": mission.title}
+    assert message.subject == subject
     page = f"https://missions.example.org/d/{member.token}/"
     assert page in message.body
     assert f"{page}calendar.ics" in message.body

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 from django.utils import translation
+from django.utils.translation import gettext
 
 from meetings import calendars, ical
 from meetings.models import Meeting
@@ -123,7 +124,7 @@ def test_a_rule_change_between_years_keeps_every_instant_right():
 
 def test_feed_header_says_refresh_interval_and_published_ttl_as_durations():
     mission, member, _ = mission_with_delegate()
-    lines = _lines(calendars.member_feed_bytes(member))
+    lines = _lines(calendars.member_feed_bytes(member, language="en"))
     assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H" in lines
     assert "X-PUBLISHED-TTL:PT1H" in lines
     assert "CALSCALE:GREGORIAN" in lines
@@ -143,7 +144,8 @@ def test_single_meeting_download_publishes_without_a_calendar_name():
 
 def test_event_carries_location_geo_description_categories_status_and_url():
     mission, member, meeting = mission_with_delegate()
-    [event] = icalendar.Calendar.from_ical(calendars.member_feed_bytes(member)).walk("VEVENT")
+    data = calendars.member_feed_bytes(member, language="en")
+    [event] = icalendar.Calendar.from_ical(data).walk("VEVENT")
     venue = meeting.venue
     assert str(event["LOCATION"]) == f"{venue.name}, 1 Rivian Way, Normal, United States"
     assert (event["GEO"].latitude, event["GEO"].longitude) == (40.5036, -88.9918)
@@ -175,6 +177,14 @@ def test_two_renders_of_unchanged_data_are_byte_identical():
     mission, member, _ = mission_with_delegate()
     assert calendars.member_feed_bytes(member) == calendars.member_feed_bytes(member)
     assert _mission_bytes(mission) == _mission_bytes(mission)
+
+
+def test_member_feed_texts_are_in_the_delegates_language():
+    _, member, _ = mission_with_delegate()  # Mario Rossi prefers Italian
+    [event] = icalendar.Calendar.from_ical(calendars.member_feed_bytes(member)).walk("VEVENT")
+    with translation.override("it"):
+        assert event.categories == [str(Meeting.Kind.B2B.label)]
+        assert gettext("Meeting with:") in str(event["DESCRIPTION"])
 
 
 def test_rows_and_prefetched_meetings_give_the_same_calendar():
