@@ -12,7 +12,7 @@ urlpatterns = [
     # Delegates' pages and calendar feeds, reached by secret token without login.
     path("", include("meetings.public_urls")),
     # The coordinators' planner.
-    path("", include("missions.urls")),
+    path("", include("meetings.mission_urls")),
     path("", include("delegations.urls")),
     path("", include("meetings.urls")),
 ]

@@ -38,17 +38,13 @@ from delegations.services import (
     person_save,
 )
 from missions.models import Mission
+from missions.views import get_mission_for_user
 
 logger = logging.getLogger(__name__)
 
 # Meeting.Status.CANCELLED, spelled out because delegations does not import meetings.
 CANCELLED = "cancelled"
 PAGE_SIZE = 50
-
-
-def _get_mission_for_user(request: HttpRequest, slug: str) -> Mission:
-    """The mission if the user coordinates it (or is a superuser); 404 otherwise."""
-    return get_object_or_404(Mission.objects.visible_to(request.user), slug=slug)
 
 
 def _get_member(mission: Mission, pk: int) -> DelegationMember:
@@ -96,7 +92,7 @@ def _agenda_url(mission: Mission, member: DelegationMember) -> str:
 
 @login_required
 def roster(request: HttpRequest, slug: str) -> HttpResponse:
-    mission = _get_mission_for_user(request, slug)
+    mission = get_mission_for_user(request, slug)
     members = list(
         mission.members.with_people()
         .annotate(
@@ -116,7 +112,7 @@ def roster(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def member_add(request: HttpRequest, slug: str) -> HttpResponse:
-    mission = _get_mission_for_user(request, slug)
+    mission = get_mission_for_user(request, slug)
     form = MemberAddForm(
         request.POST or None, mission=mission, instance=DelegationMember(mission=mission)
     )
@@ -150,7 +146,7 @@ def member_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def member_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    mission = _get_mission_for_user(request, slug)
+    mission = get_mission_for_user(request, slug)
     member = _get_member(mission, pk)
     form = MemberTimesForm(request.POST or None, mission=mission, instance=member)
     if (
@@ -169,7 +165,7 @@ def member_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    mission = _get_mission_for_user(request, slug)
+    mission = get_mission_for_user(request, slug)
     member = _get_member(mission, pk)
     if request.method == "POST":
         name = member.person.full_name
@@ -194,7 +190,7 @@ def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def member_rotate_token(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    mission = _get_mission_for_user(request, slug)
+    mission = get_mission_for_user(request, slug)
     member = _get_member(mission, pk)
     delegation_member_rotate_token(member=member)
     messages.success(
@@ -211,7 +207,7 @@ def member_rotate_token(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 @login_required
 @require_POST
 def member_send_links(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    mission = _get_mission_for_user(request, slug)
+    mission = get_mission_for_user(request, slug)
     member = _get_member(mission, pk)
     name = member.person.full_name
     if not member.person.email:

@@ -1,4 +1,7 @@
-"""The coordinators' missions pages: list, create, edit, clone.
+"""The coordinators' mission pages that need nothing but missions: create and edit.
+
+The list (with meeting and clash counts) and the clone (with the delegation) live in
+meetings/mission_views.py, so that imports keep pointing one way.
 
 Every view is for logged-in users and sees only Mission.objects.visible_to(user):
 another coordinator's mission answers 404, as if it did not exist.
@@ -10,9 +13,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-# The list's counts and the clone need meetings and delegations; only views reach up.
-from meetings.planning import mission_clone, mission_summaries
-from missions.forms import MissionCloneForm, MissionForm
+from missions.forms import MissionForm
 from missions.models import Mission, known_timezones
 from missions.services import mission_save
 
@@ -33,14 +34,6 @@ def add_service_errors(form, error: ValidationError) -> None:
 
 def _zones() -> list[str]:
     return sorted(known_timezones())
-
-
-@login_required
-def mission_list(request):
-    missions = list(Mission.objects.visible_to(request.user))
-    summaries = mission_summaries(missions)
-    rows = [(mission, summaries[mission.pk]) for mission in missions]
-    return render(request, "missions/list.html", {"rows": rows})
 
 
 @login_required
@@ -74,39 +67,3 @@ def mission_edit(request, slug: str):
     return render(
         request, "missions/form.html", {"form": form, "mission": stored, "zones": _zones()}
     )
-
-
-@login_required
-def mission_clone_view(request, slug: str):
-    source = get_mission_for_user(request, slug)
-    form = MissionCloneForm(
-        request.POST or None,
-        initial={"title": _("%(title)s (copy)") % {"title": source.title}},
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            mission = mission_clone(
-                source=source,
-                title=data["title"],
-                slug=data["slug"],
-                start_date=data["start_date"],
-                end_date=data["end_date"],
-                user=request.user,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("“%(title)s” created from “%(source)s”: venues and delegation copied.")
-                % {"title": mission.title, "source": source.title},
-            )
-            return redirect("meetings:agenda", mission.slug)
-    context = {
-        "form": form,
-        "source": source,
-        "venue_count": source.venues.count(),
-        "member_count": source.members.count(),
-    }
-    return render(request, "missions/clone.html", context)

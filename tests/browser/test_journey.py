@@ -448,9 +448,9 @@ def test_coordinator_plans_a_mission_and_the_delegate_feed_shows_the_move_and_th
     expect(page.locator("section").nth(1)).to_contain_text("Nothing scheduled.")
     expect(page.locator("section").nth(3).locator("tbody tr")).to_have_text(
         [
-            re.compile(rf"^10:00–11:30\s*15:00 Rome\s*{FORD}"),
-            re.compile(rf"^12:30–13:30\s*17:30 Rome\s*{LUNCH}.*Cancelled"),
-            re.compile(rf"^15:00–15:30\s*20:00 Rome\s*{GM}.*changed"),
+            re.compile(rf"^\s*10:00–11:30\s*15:00 Rome\s*{FORD}\s*Site visit\s*—"),
+            re.compile(rf"^\s*12:30–13:30\s*17:30 Rome\s*{LUNCH}\s*Institutional meeting · Cancelled"),
+            re.compile(rf"^\s*15:00–15:30\s*20:00 Rome\s*{GM}\s*B2B meeting · changed"),
         ]
     )
     page.emulate_media(media="print")

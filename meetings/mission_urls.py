@@ -1,0 +1,16 @@
+"""The "missions" URL namespace. It is wired here, in the top app, because the list and the
+clone views need meetings and delegations; missions/ itself imports nothing of ours."""
+
+from django.urls import path
+
+from meetings import mission_views
+from missions import views
+
+app_name = "missions"
+
+urlpatterns = [
+    path("", mission_views.mission_list, name="list"),
+    path("missions/new/", views.mission_create, name="create"),
+    path("missions/<slug:slug>/edit/", views.mission_edit, name="edit"),
+    path("missions/<slug:slug>/clone/", mission_views.mission_clone_view, name="clone"),
+]

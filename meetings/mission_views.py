@@ -1,0 +1,56 @@
+"""Mission pages that need meetings and delegations: the list (counts, clashes) and clone."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from meetings.planning import mission_clone, mission_summaries
+from missions.forms import MissionCloneForm
+from missions.models import Mission
+from missions.views import add_service_errors, get_mission_for_user
+
+
+@login_required
+def mission_list(request):
+    missions = list(Mission.objects.visible_to(request.user))
+    summaries = mission_summaries(missions)
+    rows = [(mission, summaries[mission.pk]) for mission in missions]
+    return render(request, "missions/list.html", {"rows": rows})
+
+
+@login_required
+def mission_clone_view(request, slug: str):
+    source = get_mission_for_user(request, slug)
+    form = MissionCloneForm(
+        request.POST or None,
+        initial={"title": _("%(title)s (copy)") % {"title": source.title}},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            mission = mission_clone(
+                source=source,
+                title=data["title"],
+                slug=data["slug"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("“%(title)s” created from “%(source)s”: venues and delegation copied.")
+                % {"title": mission.title, "source": source.title},
+            )
+            return redirect("meetings:agenda", mission.slug)
+    context = {
+        "form": form,
+        "source": source,
+        "venue_count": source.venues.count(),
+        "member_count": source.members.count(),
+    }
+    return render(request, "missions/clone.html", context)
