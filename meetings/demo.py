@@ -303,13 +303,13 @@ VTM_MICHIGAN = DemoMission(
         "and trade partner."
     ),
     venues=[
-        (HOTEL, "Illustrative address", "Pontiac", "United States", None, None),
-        (VTM, "Illustrative address", "Pontiac", "United States", 42.6389, -83.2910),
+        (HOTEL, "", "Pontiac", "United States", None, None),
+        (VTM, "", "Pontiac", "United States", 42.6389, -83.2910),
         (STAND, "Exhibition floor, VTM Michigan", "Pontiac", "United States", 42.6389, -83.2910),
-        (DINNER, "Illustrative address", "Detroit", "United States", None, None),
+        (DINNER, "", "Detroit", "United States", None, None),
         (GM_WARREN, "30001 Van Dyke Ave", "Warren, MI", "United States", 42.5145, -83.0360),
-        (TOYOTA, "Illustrative address", "Michigan", "United States", None, None),
-        (FORD, "Illustrative address", "Dearborn, MI", "United States", 42.3170, -83.2100),
+        (TOYOTA, "", "Michigan", "United States", None, None),
+        (FORD, "", "Dearborn, MI", "United States", 42.3170, -83.2100),
     ],
     members=[
         ("tronzano", R.HEAD),
@@ -503,7 +503,7 @@ VTM_TORINO = DemoMission(
         "5th edition of VTM Torino, 24-25 March 2026: the natural follow-up of the Michigan "
         "mission, e.g. the Rivian visit to Turin's supply chain explored in Pontiac."
     ),
-    venues=[("VTM Torino 2026 venue", "Illustrative address", "Torino", "Italy", None, None)],
+    venues=[("VTM Torino 2026 venue", "", "Torino", "Italy", None, None)],
     members=[("tronzano", R.HEAD), ("nigro", R.STAFF), ("mailander", R.DELEGATE)],
     meetings=[
         DemoMeeting(

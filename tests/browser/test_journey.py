@@ -57,7 +57,10 @@ def make_user(username: str, first_name: str, last_name: str):
     )
 
 
+import time as _t
+_T0=[_t.monotonic()]
 def screenshot(page: Page, name: str) -> None:
+    print("STEP", name, round(_t.monotonic()-_T0[0],2)); _T0[0]=_t.monotonic()
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"journey-{name}.png", full_page=True)
 
