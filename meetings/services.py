@@ -3,6 +3,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from delegations.models import DelegationMember, Organisation, Person
@@ -11,6 +12,12 @@ from missions.models import Mission, Venue
 
 # A change to any of these means calendars must replace their copy (RFC 5545 SEQUENCE).
 SEQUENCE_FIELDS = ("start", "end", "venue_id", "status")
+
+
+def _touch_mission(mission_id: int) -> None:
+    """Feeds take Last-Modified from the mission too: a meeting deleted, or a delegate
+    removed from one, leaves no row behind to carry the change."""
+    Mission.objects.filter(pk=mission_id).update(updated=timezone.now())
 
 
 def _check_attendees(meeting: Meeting, attendees: list[DelegationMember]) -> None:
@@ -56,6 +63,7 @@ def meeting_save(
         meeting.partner_organisations.set(partner_organisations)
     if partner_contacts is not None:
         meeting.partner_contacts.set(partner_contacts)
+    _touch_mission(meeting.mission_id)
     return meeting
 
 
@@ -132,4 +140,6 @@ def meeting_duplicate(*, meeting: Meeting) -> Meeting:
 @transaction.atomic
 def meeting_delete(*, meeting: Meeting) -> None:
     """Gone from feeds too; cancelling is kinder to calendars that already hold it."""
+    mission_id = meeting.mission_id
     meeting.delete()
+    _touch_mission(mission_id)

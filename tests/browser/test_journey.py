@@ -537,6 +537,11 @@ def test_coordinator_switches_to_italian_and_plans_in_italian(live_server, page:
     card.get_by_role("link", name=italian("Agenda")).click()
     expect(page.get_by_role("link", name=italian("Delegation"), exact=True)).to_be_visible()
     expect(page.get_by_role("link", name=italian("Printable version"))).to_be_visible()
+    filters = page.get_by_role("form", name=italian("Filter the agenda"))
+    expect(filters.get_by_label(italian("Delegate"), exact=True)).to_contain_text(
+        italian("Everyone")
+    )
+    expect(filters.get_by_label(italian("Kind"), exact=True)).to_contain_text(italian("All kinds"))
     expect(page.get_by_role("heading", level=2).filter(has_text="2026")).to_have_text(
         [
             "Venerdì 6 Marzo 2026",

@@ -73,3 +73,18 @@ def test_venue_of_another_mission_is_rejected():
             venue=make_venue(other),
         )
     assert "venue" in error.value.message_dict
+
+
+def test_deleting_a_meeting_moves_the_mission_feed_last_modified_forward():
+    from meetings.calendars import mission_feed_version, mission_with_versions
+    from meetings.services import meeting_delete
+
+    mission = make_mission()
+    keep = make_meeting(mission, local(mission, 2025, 4, 22, 9), local(mission, 2025, 4, 22, 10))
+    gone = make_meeting(mission, local(mission, 2025, 4, 22, 11), local(mission, 2025, 4, 22, 12))
+    before = mission_feed_version(mission_with_versions(mission.slug), language="en")
+    meeting_delete(meeting=gone)
+    after = mission_feed_version(mission_with_versions(mission.slug), language="en")
+    assert after.etag != before.etag
+    assert after.last_modified > before.last_modified
+    assert keep.pk
