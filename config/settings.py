@@ -37,10 +37,11 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 def database_from_url(url: str) -> dict:
-    """postgres://user:pass@host:port/name or sqlite:///path (relative to BASE_DIR)."""
+    """postgres://user:pass@host:port/name, sqlite:///relative/to/BASE_DIR or sqlite:////abs."""
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
-        path = unquote(parts.path.lstrip("/")) or "db.sqlite3"
+        path = unquote(parts.path[1:] if parts.path.startswith("/") else parts.path)
+        path = path or "db.sqlite3"
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / path}
     if parts.scheme in {"postgres", "postgresql", "pgsql"}:
         return {
@@ -71,7 +72,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Absolute links in e-mails and calendar feeds (e.g. https://missions.example.org).
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000" if DEBUG or TESTING else "").rstrip("/")
+if not SITE_URL:
+    raise ImproperlyConfigured("SITE_URL must be set when DEBUG is off (links in feeds, e-mails)")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -26,6 +26,11 @@ def test_sqlite_is_the_default_shape():
     assert (db["ENGINE"], db["NAME"].name) == ("django.db.backends.sqlite3", "db.sqlite3")
 
 
+def test_sqlite_absolute_path_is_kept():
+    db = database_from_url("sqlite:////tmp/missions.sqlite3")
+    assert str(db["NAME"]) == "/tmp/missions.sqlite3"
+
+
 def test_bad_boolean_fails_loudly(monkeypatch):
     from django.core.exceptions import ImproperlyConfigured
 

@@ -640,3 +640,29 @@ def test_delegate_page_fits_a_phone_screen_without_sideways_scrolling(live_serve
         assert inner_width == 390  # the page's viewport meta is honoured, not a 980px desktop
         assert scroll_width <= inner_width
         screenshot(page, f"phone-delegate-{language}")
+
+
+@pytest.mark.browser_context_args(
+    viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2
+)
+def test_planner_pages_fit_a_phone_screen_without_sideways_scrolling(live_server, page: Page):
+    plan_detroit_mission(make_user("giulia", "Giulia", "Ferrero"))
+    log_in(page, live_server.url, "giulia")
+    expect(page.get_by_role("heading", name="Missions", level=1)).to_be_visible()
+    mission = f"/missions/{MISSION_SLUG}"
+    pages = {
+        "/": MISSION_TITLE,
+        f"{mission}/agenda/": GM,
+        f"{mission}/delegation/": "Laura Rossi",
+        f"{mission}/meetings/new/": "Marco Bianchi",
+        f"{mission}/agenda/print/": LUNCH,
+    }
+    for path, text in pages.items():
+        page.goto(live_server.url + path)
+        expect(page.get_by_text(text).first).to_be_visible()
+        scroll_width, inner_width = page.evaluate(
+            "[document.documentElement.scrollWidth, window.innerWidth]"
+        )
+        assert (path, inner_width) == (path, 390)
+        assert (path, scroll_width <= inner_width) == (path, True), scroll_width
+    screenshot(page, "phone-printable-agenda")
