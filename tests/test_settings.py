@@ -27,8 +27,8 @@ def test_sqlite_is_the_default_shape():
 
 
 def test_sqlite_absolute_path_is_kept():
-    db = database_from_url("sqlite:////tmp/missions.sqlite3")
-    assert str(db["NAME"]) == "/tmp/missions.sqlite3"
+    db = database_from_url("sqlite:////srv/data/missions.sqlite3")
+    assert str(db["NAME"]) == "/srv/data/missions.sqlite3"
 
 
 def test_bad_boolean_fails_loudly(monkeypatch):
