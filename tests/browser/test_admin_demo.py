@@ -1,4 +1,4 @@
-"""The foundation's promise: log into /admin/ with the demo login, see the agenda in Detroit time."""
+"""The foundation's promise: log into /admin/ with the demo login, see the Detroit agenda."""
 
 import pytest
 from django.core.management import call_command
