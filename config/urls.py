@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 
 admin.site.site_header = "Trade Mission Planner"
 admin.site.site_title = "Trade Mission Planner"
-admin.site.index_title = "Missions, delegations and meetings"
+admin.site.index_title = gettext_lazy("Missions, delegations and meetings")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

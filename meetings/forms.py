@@ -3,7 +3,7 @@ from crispy_forms.layout import HTML, Column, Field, Layout, Row, Submit
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from delegations.models import DelegationMember, Organisation, Person
 from meetings.models import Meeting
@@ -93,8 +93,8 @@ class MeetingForm(MissionLocalTimesMixin, forms.ModelForm):
     """Create or edit one meeting of a known mission; times typed in the mission's zone."""
 
     local_datetime_fields = ("start", "end")
-    start = LocalSplitDateTimeField(label=_lazy("Starts"), widget=LocalDateTimeWidget)
-    end = LocalSplitDateTimeField(label=_lazy("Ends"), widget=LocalDateTimeWidget)
+    start = LocalSplitDateTimeField(label=gettext_lazy("Starts"), widget=LocalDateTimeWidget)
+    end = LocalSplitDateTimeField(label=gettext_lazy("Ends"), widget=LocalDateTimeWidget)
 
     class Meta:
         model = Meeting
@@ -125,18 +125,18 @@ class MeetingForm(MissionLocalTimesMixin, forms.ModelForm):
             kwargs["instance"] = Meeting(mission=mission)
         super().__init__(*args, **kwargs)
         self.fields["venue"].queryset = Venue.objects.filter(mission=mission)
-        self.fields["venue"].empty_label = _lazy("— no venue yet —")
+        self.fields["venue"].empty_label = gettext_lazy("— no venue yet —")
         self.fields["attendees"] = _LabelledChoices(
             queryset=DelegationMember.objects.filter(mission=mission).with_people(),
             required=False,
-            label=_lazy("Delegation attendees"),
+            label=gettext_lazy("Delegation attendees"),
             widget=forms.CheckboxSelectMultiple,
             label_from=_member_label,
         )
         self.fields["partner_organisations"] = _LabelledChoices(
             queryset=Organisation.objects.all(),
             required=False,
-            label=_lazy("Partner organisations"),
+            label=gettext_lazy("Partner organisations"),
             widget=forms.CheckboxSelectMultiple,
             label_from=lambda org: org.display_name,
         )
@@ -145,19 +145,22 @@ class MeetingForm(MissionLocalTimesMixin, forms.ModelForm):
                 memberships__mission=mission
             ),
             required=False,
-            label=_lazy("Partner contacts"),
+            label=gettext_lazy("Partner contacts"),
             widget=forms.CheckboxSelectMultiple,
             label_from=_contact_label,
         )
         if not self.fields["attendees"].queryset.exists():
-            self.fields["attendees"].help_text = _lazy(
+            self.fields["attendees"].help_text = gettext_lazy(
                 "No delegates yet: add them on the Delegation page first."
             )
-        for name, word in (("start", _lazy("Start time")), ("end", _lazy("End time"))):
+        for name, word in (
+            ("start", gettext_lazy("Start time")),
+            ("end", gettext_lazy("End time")),
+        ):
             date_widget, time_widget = self.fields[name].widget.widgets
-            date_widget.attrs["aria-label"] = f"{self.fields[name].label}: {_lazy('date')}"
+            date_widget.attrs["aria-label"] = f"{self.fields[name].label}: {gettext_lazy('date')}"
             time_widget.attrs["aria-label"] = str(word)
-        self.fields["start"].help_text = _lazy("Local time in %(zone)s.") % {
+        self.fields["start"].help_text = gettext_lazy("Local time in %(zone)s.") % {
             "zone": mission.timezone
         }
 
@@ -188,7 +191,7 @@ class MeetingForm(MissionLocalTimesMixin, forms.ModelForm):
                 Column("status", css_class="col-sm-6 col-md-3"),
                 Column(
                     Field("venue", wrapper_class="mb-0"),
-                    _quick_add_button(quick("venue"), _lazy("New venue")),
+                    _quick_add_button(quick("venue"), gettext_lazy("New venue")),
                     css_class="col-md-5",
                 ),
             ),
@@ -196,12 +199,14 @@ class MeetingForm(MissionLocalTimesMixin, forms.ModelForm):
             Row(
                 Column(
                     Field("partner_organisations", wrapper_class="pick-list", template=PICK_LIST),
-                    _quick_add_button(quick("organisation"), _lazy("New partner organisation")),
+                    _quick_add_button(
+                        quick("organisation"), gettext_lazy("New partner organisation")
+                    ),
                     css_class="col-md-6",
                 ),
                 Column(
                     Field("partner_contacts", wrapper_class="pick-list", template=PICK_LIST),
-                    _quick_add_button(quick("contact"), _lazy("New contact")),
+                    _quick_add_button(quick("contact"), gettext_lazy("New contact")),
                     css_class="col-md-6",
                 ),
             ),
@@ -210,27 +215,29 @@ class MeetingForm(MissionLocalTimesMixin, forms.ModelForm):
                 Column("internal_notes", css_class="col-md-6"),
                 Column("outcome", css_class="col-md-6"),
             ),
-            Submit("save", _lazy("Save meeting")),
+            Submit("save", gettext_lazy("Save meeting")),
         )
 
 
 class AgendaFilterForm(forms.Form):
     """GET filters; choices come from rows the agenda already fetched (no extra queries)."""
 
-    delegate = forms.TypedChoiceField(label=_lazy("Delegate"), required=False, coerce=int)
-    kind = forms.ChoiceField(label=_lazy("Kind"), required=False)
-    partner = forms.TypedChoiceField(label=_lazy("Partner"), required=False, coerce=int)
-    status = forms.ChoiceField(label=_lazy("Status"), required=False)
+    delegate = forms.TypedChoiceField(label=gettext_lazy("Delegate"), required=False, coerce=int)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), required=False)
+    partner = forms.TypedChoiceField(label=gettext_lazy("Partner"), required=False, coerce=int)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
 
     def __init__(self, *args, members=(), partners=(), **kwargs):
         super().__init__(*args, **kwargs)
-        everyone = [("", _lazy("Everyone"))]
+        everyone = [("", gettext_lazy("Everyone"))]
         self.fields["delegate"].choices = everyone + [(m.pk, m.person.full_name) for m in members]
-        self.fields["kind"].choices = [("", _lazy("All kinds"))] + list(Meeting.Kind.choices)
-        self.fields["partner"].choices = [("", _lazy("All partners"))] + [
+        self.fields["kind"].choices = [("", gettext_lazy("All kinds"))] + list(Meeting.Kind.choices)
+        self.fields["partner"].choices = [("", gettext_lazy("All partners"))] + [
             (o.pk, str(o)) for o in partners
         ]
-        self.fields["status"].choices = [("", _lazy("Any status"))] + list(Meeting.Status.choices)
+        self.fields["status"].choices = [("", gettext_lazy("Any status"))] + list(
+            Meeting.Status.choices
+        )
         self.members = {m.pk: m for m in members}
 
     def selected(self) -> dict:

@@ -81,10 +81,11 @@ def clash_check_request(response) -> bool:
 
 
 def fill_times(page: Page, day: str, start: str, end: str, *, labels=None) -> None:
-    """Type a meeting's start and end in the mission's local time, date then time.
+    """Type a meeting's start and end in the mission's local time; wait for the clash check.
 
-    The order keeps every intermediate state (end before start) from showing a clash or an
-    all-clear, so a panel text that appears is the answer for the final values.
+    Every change posts the form to the clash check (htmx). In this order no half-typed state
+    shows the texts the tests then expect (a state with the end before the start is not
+    checked at all), so a panel text that appears is the answer for the final values.
     """
     start_date, start_time, end_date, end_time = labels or (
         "Starts: date",
@@ -188,21 +189,21 @@ class Italian:
     def __init__(self, path: Path):
         self.path = path
         self.entries = {
-            entry.msgid: entry
+            (entry.msgctxt, entry.msgid): entry
             for entry in polib.pofile(str(path))
-            if not entry.obsolete and not entry.msgctxt
+            if not entry.obsolete
         }
 
-    def _entry(self, msgid: str):
-        entry = self.entries.get(msgid)
+    def _entry(self, msgid: str, context: str | None = None):
+        entry = self.entries.get((context, msgid))
         if entry is None:
-            pytest.fail(f"{msgid!r} is missing from {self.path}: run makemessages")
+            pytest.fail(f"{msgid!r} (context {context!r}) is missing from {self.path}")
         if "fuzzy" in entry.flags:
             pytest.fail(f"{msgid!r} is fuzzy in {self.path}")
         return entry
 
-    def __call__(self, msgid: str, **params) -> str:
-        text = self._entry(msgid).msgstr
+    def __call__(self, msgid: str, *, context: str | None = None, **params) -> str:
+        text = self._entry(msgid, context).msgstr
         if not text:
             pytest.fail(f"{msgid!r} has no Italian translation in {self.path}")
         return text % params if params else text
@@ -533,7 +534,9 @@ def test_coordinator_switches_to_italian_and_plans_in_italian(live_server, page:
     expect(card).to_contain_text(italian("Published"))
     expect(card.locator("dl")).to_contain_text(italian("Delegates") + "2")
     expect(card.locator("dl")).to_contain_text(italian("Meetings") + "3")
-    expect(card.locator("dl")).to_contain_text(italian("Cancelled") + "1")
+    expect(card.locator("dl")).to_contain_text(
+        italian("Cancelled", context="count of meetings") + "1"
+    )
     expect(card).to_contain_text(italian.plural("%(counter)s meeting with clash warnings", 2))
     screenshot(page, "it-01-missions")
 
