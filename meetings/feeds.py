@@ -28,6 +28,7 @@ from django.views.decorators.http import require_safe
 from delegations.models import DelegationMember
 from meetings import calendars, ical
 from meetings.models import Meeting
+from missions.localtime import zone_city
 from missions.models import Mission
 
 # secrets.token_urlsafe(32) gives 43 characters; anything not shaped like a token is refused
@@ -218,8 +219,8 @@ def delegate_page(request: HttpRequest, token: str) -> HttpResponse:
         "outlook_url": "https://outlook.live.com/calendar/0/addfromweb?"
         + urlencode({"url": feed_url, "name": mission.title}, quote_via=quote),
         "qr_svg": mark_safe(qr_svg(webcal)),  # noqa: S308 (built here from our own URL)
-        "zone_name": mission.timezone.split("/")[-1].replace("_", " "),
-        "home_name": mission.home_timezone.split("/")[-1].replace("_", " "),
+        "zone_name": zone_city(mission.timezone),
+        "home_name": zone_city(mission.home_timezone),
         "language": language,
         "languages": settings.LANGUAGES,
         "is_preview": mission.status == Mission.Status.DRAFT,

@@ -5,6 +5,7 @@ coordinators' missions) -> form -> service -> redirect.
 """
 
 import json
+from datetime import date, datetime, time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,6 +27,7 @@ from meetings.forms import (
 from meetings.models import Meeting
 from meetings.planning import candidate_warnings, mission_agenda
 from meetings.services import meeting_cancel, meeting_delete, meeting_duplicate, meeting_save
+from missions.localtime import zone_city
 from missions.services import venue_save
 from missions.views import add_service_errors, get_mission_for_user
 
@@ -51,7 +53,7 @@ def _agenda_context(request, slug: str) -> dict:
         "shown_count": len(shown),
         "query": request.GET.urlencode(),
         # "Rome" for Europe/Rome: a short label for the home times shown alongside.
-        "home_label": mission.home_timezone.rsplit("/", 1)[-1].replace("_", " "),
+        "home_label": zone_city(mission.home_timezone),
     }
 
 
@@ -100,7 +102,12 @@ def meeting_create(request, slug: str):
     initial = {}
     day = request.GET.get("day", "")
     if day in {d.isoformat() for d in mission.days()}:
-        initial = {"start": f"{day} 09:00", "end": f"{day} 10:00"}
+        # Naive wall-clock times: the form reads them in the mission's zone.
+        chosen = date.fromisoformat(day)
+        initial = {
+            "start": datetime.combine(chosen, time(9)),
+            "end": datetime.combine(chosen, time(10)),
+        }
     form = MeetingForm(request.POST or None, mission=mission, check_url=check_url, initial=initial)
     if request.method == "POST" and form.is_valid():
         meeting = _save_meeting(request, form)

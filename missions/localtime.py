@@ -12,6 +12,34 @@ from django.core.exceptions import ValidationError
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+# City names of zones agencies use most, translated, so that "20:00 Roma" reads right in
+# Italian; any other zone falls back to the city part of its IANA name.
+ZONE_CITIES = {
+    "Europe/Rome": _("Rome"),
+    "Europe/London": _("London"),
+    "Europe/Paris": _("Paris"),
+    "Europe/Berlin": _("Berlin"),
+    "Europe/Brussels": _("Brussels"),
+    "Europe/Madrid": _("Madrid"),
+    "Europe/Warsaw": _("Warsaw"),
+    "America/Detroit": _("Detroit"),
+    "America/New_York": _("New York"),
+    "America/Chicago": _("Chicago"),
+    "America/Los_Angeles": _("Los Angeles"),
+    "America/Mexico_City": _("Mexico City"),
+    "America/Sao_Paulo": _("São Paulo"),
+    "Asia/Tokyo": _("Tokyo"),
+    "Asia/Shanghai": _("Shanghai"),
+    "Asia/Dubai": _("Dubai"),
+    "Asia/Singapore": _("Singapore"),
+    "Asia/Kolkata": _("Mumbai"),
+}
+
+
+def zone_city(key: str) -> str:
+    """A short, translated name for a zone: "Roma" for Europe/Rome in Italian."""
+    return str(ZONE_CITIES.get(key) or key.rsplit("/", 1)[-1].replace("_", " "))
+
 
 def aware_from_local(value: datetime, tz: ZoneInfo) -> datetime:
     """Attach `tz` to a naive wall-clock time; reject times that do not exist or repeat."""

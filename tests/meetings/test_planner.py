@@ -481,3 +481,31 @@ def test_quick_add_contact_and_unknown_kind(planner, mission):
     assert Person.objects.filter(last_name="Materazzo").exists()
     bad = reverse("meetings:quick_add", args=[mission.slug, "spaceship"])
     assert planner.get(bad).status_code == 404
+
+
+def test_add_on_a_day_prefills_that_day_in_local_time(planner, mission):
+    url = reverse("meetings:create", args=[mission.slug])
+    response = planner.get(url, {"day": "2025-04-23"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="start_0" value="2025-04-23"' in html
+    assert 'name="start_1" value="09:00"' in html
+    assert 'name="end_1" value="10:00"' in html
+
+
+def test_add_on_a_day_outside_the_mission_ignores_the_day(planner, mission):
+    url = reverse("meetings:create", args=[mission.slug])
+    response = planner.get(url, {"day": "not-a-day"})
+    assert response.status_code == 200
+    assert 'name="start_0" value="' not in response.content.decode()
+
+
+def test_home_time_label_is_translated(planner, mission):
+    from django.utils import translation
+
+    make_meeting(mission, local(mission, 2025, 4, 22, 14), local(mission, 2025, 4, 22, 15))
+    with translation.override("it"):
+        html = planner.get(
+            reverse("meetings:agenda", args=[mission.slug]), HTTP_ACCEPT_LANGUAGE="it"
+        ).content.decode()
+    assert "20:00 Roma" in html
