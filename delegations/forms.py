@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Field, Fieldset, Layout, Row
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +25,8 @@ class DelegationMemberAdminForm(MissionLocalTimesMixin, forms.ModelForm):
 
 def _local_datetime_field(label, time_label) -> LocalSplitDateTimeField:
     widget = LocalDateTimeWidget()
-    # The label points at the date input; the time input needs its own name for screen readers.
+    # Drawn as a fieldset, so each input needs its own name for screen readers.
+    widget.widgets[0].attrs["aria-label"] = format_lazy("{}: {}", label, _("date"))
     widget.widgets[1].attrs["aria-label"] = time_label
     return LocalSplitDateTimeField(label=label, required=False, widget=widget)
 

@@ -153,12 +153,13 @@ class MeetingForm(MissionLocalTimesMixin, forms.ModelForm):
             self.fields["attendees"].help_text = gettext_lazy(
                 "No delegates yet: add them on the Delegation page first."
             )
+        date_word = gettext_lazy("date")
         for name, word in (
             ("start", gettext_lazy("Start time")),
             ("end", gettext_lazy("End time")),
         ):
             date_widget, time_widget = self.fields[name].widget.widgets
-            date_widget.attrs["aria-label"] = f"{self.fields[name].label}: {gettext_lazy('date')}"
+            date_widget.attrs["aria-label"] = f"{self.fields[name].label}: {date_word}"
             time_widget.attrs["aria-label"] = str(word)
         self.fields["start"].help_text = gettext_lazy("Local time in %(zone)s.") % {
             "zone": mission.timezone

@@ -575,6 +575,10 @@ def test_coordinator_switches_to_italian_and_plans_in_italian(live_server, page:
     expect(agenda_row(page, RIVIAN)).to_contain_text(italian("Confirmed"))
     expect(agenda_row(page, LUNCH)).to_contain_text(italian("Cancelled"))
     expect(agenda_row(page, FORD)).to_contain_text(italian("Site visit"))
+    # Home time alongside, with the home city's Italian name; 10:00 in Detroit is 16:00 in
+    # Rome before the US change and 15:00 after it.
+    expect(agenda_row(page, RIVIAN)).to_contain_text(f"16:00 {italian('Rome')}")
+    expect(agenda_row(page, FORD)).to_contain_text(f"15:00 {italian('Rome')}")
     screenshot(page, "it-02-agenda")
 
     # Meeting form: Italian labels and the clash check before saving, in Italian.
