@@ -51,7 +51,8 @@ def database_from_url(url: str) -> dict:
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": str(parts.port or ""),
-            "CONN_MAX_AGE": int(env("CONN_MAX_AGE", "60")),
+            # Tests: the live server thread must not keep a connection to the test database.
+            "CONN_MAX_AGE": int(env("CONN_MAX_AGE", "0" if TESTING else "60")),
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": dict(parse_qsl(parts.query)),
         }
