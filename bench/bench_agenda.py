@@ -45,8 +45,13 @@ def main() -> None:
 
     import config.urls
     from meetings.models import Meeting
-    from tests.builders import make_member, make_mission, make_organisation, make_venue
-    from tests.meetings.planner_builders import bulk_meetings
+    from tests.builders import (
+        make_many_meetings,
+        make_member,
+        make_mission,
+        make_organisation,
+        make_venue,
+    )
 
     urls = types.ModuleType("bench_urls")
     urls.urlpatterns = [path("trivial/", trivial), *config.urls.urlpatterns]
@@ -59,7 +64,7 @@ def main() -> None:
     # A busy fair: three days, four stands in parallel, 25 half-hour slots a day, two
     # delegates per stand, partners at every meeting; no clashes (warnings are cheap to
     # compute but a page of 300 clashing meetings is not a realistic figure).
-    meetings = bulk_meetings(mission, MEETINGS, partners=partners)
+    meetings = make_many_meetings(mission, MEETINGS, organisations=partners)
     start = mission.starts_at() + timedelta(hours=7)
     through = Meeting.attendees.through
     links = []

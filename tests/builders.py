@@ -1,8 +1,10 @@
 """Small builders for tests: every object goes through the same services as the app."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from itertools import count
 from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
 
 from delegations.models import DelegationMember, Organisation, Person
 from delegations.services import delegation_add_member, organisation_save, person_save
@@ -68,3 +70,57 @@ def make_meeting(mission: Mission, start: datetime, end: datetime, **fields) -> 
     values = {"title": f"Meeting {n}"}
     values.update(fields)
     return meeting_schedule(mission=mission, start=start, end=end, **values)
+
+
+def make_user(**fields):
+    n = next(_serial)
+    values = {"username": f"user{n}", "email": f"user{n}@example.org"}
+    values.update(fields)
+    password = values.pop("password", "a-long-test-password")
+    return get_user_model().objects.create_user(password=password, **values)
+
+
+def make_coordinator(*missions: Mission, **fields):
+    """A user who coordinates these missions (and only these)."""
+    user = make_user(**fields)
+    for mission in missions:
+        mission.coordinators.add(user)
+    return user
+
+
+def make_many_meetings(
+    mission: Mission,
+    count: int,
+    *,
+    attendees=(),
+    organisations=(),
+    contacts=(),
+    venue: Venue | None = None,
+) -> list[Meeting]:
+    """`count` back-to-back 30-minute meetings from 08:00 local on the first day.
+
+    Straight to the database in bulk (no services): only reads are under test.
+    """
+    start = mission.starts_at() + timedelta(hours=8)
+    meetings = Meeting.objects.bulk_create(
+        Meeting(
+            mission=mission,
+            title=f"Bulk meeting {n}",
+            start=start + timedelta(minutes=30 * n),
+            end=start + timedelta(minutes=30 * n + 30),
+            venue=venue,
+        )
+        for n in range(count)
+    )
+    for relation, targets, column in (
+        (Meeting.attendees, attendees, "delegationmember"),
+        (Meeting.partner_organisations, organisations, "organisation"),
+        (Meeting.partner_contacts, contacts, "person"),
+    ):
+        through = relation.through
+        through.objects.bulk_create(
+            through(meeting=meeting, **{column: target})
+            for meeting in meetings
+            for target in targets
+        )
+    return meetings

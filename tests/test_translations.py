@@ -10,8 +10,14 @@ import pytest
 from django.urls import reverse
 
 from config import compilemessages
-from tests.builders import local, make_meeting, make_member, make_mission, make_person
-from tests.delegations.builders_extra import make_coordinator
+from tests.builders import (
+    local,
+    make_coordinator,
+    make_meeting,
+    make_member,
+    make_mission,
+    make_person,
+)
 
 PO_PATH = Path(__file__).resolve().parent.parent / "locale" / "it" / "LC_MESSAGES" / "django.po"
 

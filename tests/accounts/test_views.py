@@ -4,8 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from tests.builders import make_member, make_mission
-from tests.delegations.builders_extra import make_coordinator, make_user
+from tests.builders import make_coordinator, make_member, make_mission, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -9,13 +9,15 @@ from meetings.models import Meeting
 from meetings.services import meeting_cancel
 from tests.builders import (
     local,
+    make_coordinator,
+    make_many_meetings,
     make_meeting,
     make_member,
     make_mission,
     make_organisation,
     make_person,
+    make_user,
 )
-from tests.delegations.builders_extra import make_coordinator, make_many_meetings, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -9,6 +9,8 @@ from meetings.models import Meeting
 from missions.models import Venue
 from tests.builders import (
     local,
+    make_coordinator,
+    make_many_meetings,
     make_meeting,
     make_member,
     make_mission,
@@ -16,7 +18,6 @@ from tests.builders import (
     make_person,
     make_venue,
 )
-from tests.meetings.planner_builders import bulk_meetings, make_coordinator
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def mission():
 
 @pytest.fixture
 def planner(client, mission):
-    client.force_login(make_coordinator(mission))
+    client.force_login(make_coordinator(mission, username="coordinator"))
     return client
 
 
@@ -241,8 +242,8 @@ def test_agenda_query_count_does_not_grow_with_meetings(
 ):
     members = [make_member(mission), make_member(mission)]
     partners = [make_organisation()]
-    bulk_meetings(
-        mission, meetings, attendees=members, venue=make_venue(mission), partners=partners
+    make_many_meetings(
+        mission, meetings, attendees=members, venue=make_venue(mission), organisations=partners
     )
     # 1 session, 2 user, 3 mission, 4 meetings with venue, 5 their attendees with people,
     # 6 partner organisations, 7 partner contacts, 8 the delegation for filters and clashes.

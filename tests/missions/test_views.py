@@ -6,8 +6,15 @@ from django.urls import reverse
 from delegations.models import DelegationMember
 from meetings.models import Meeting
 from missions.models import Mission, Venue
-from tests.builders import local, make_meeting, make_member, make_mission, make_venue
-from tests.meetings.planner_builders import bulk_meetings, make_coordinator
+from tests.builders import (
+    local,
+    make_coordinator,
+    make_many_meetings,
+    make_meeting,
+    make_member,
+    make_mission,
+    make_venue,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +86,7 @@ def test_superuser_sees_every_mission(client, django_user_model):
 def test_list_query_count_does_not_grow_with_meetings(client, django_assert_num_queries, meetings):
     mission = make_mission()
     members = [make_member(mission), make_member(mission)]
-    bulk_meetings(mission, meetings, attendees=members, venue=make_venue(mission))
+    make_many_meetings(mission, meetings, attendees=members, venue=make_venue(mission))
     client.force_login(make_coordinator(mission))
     # 1 session, 2 user, 3 missions visible to the user, 4 their meetings,
     # 5 meeting attendees (through table), 6 delegation members with names.
