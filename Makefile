@@ -47,8 +47,11 @@ run: install
 	$(RUN_ENV) $(PY) manage.py load_demo --with-demo-user
 	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
+# Two runs: Playwright's session-long event loop must not share a process with the rest of
+# the suite (on PostgreSQL it left a stray connection that blocked dropping the test database).
 test: install-dev
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --ignore=tests/browser $(PYTEST_ARGS)
+	$(BIN)/pytest tests/browser $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

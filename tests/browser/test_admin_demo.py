@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,10 +20,12 @@ def test_demo_coordinator_sees_the_michigan_agenda_day_by_day_in_detroit_time(
     page.click("input[type=submit]")
     page.goto(f"{live_server.url}/admin/meetings/meeting/")
     page.get_by_role("link", name="Piemonte system mission to VTM Michigan 2025").first.click()
+    page.wait_for_url("**mission__id__exact=*")
     page.get_by_role("link", name="Tue 22 Apr 2025").click()
+    page.wait_for_url("**day=2025-04-22*")
 
     rows = page.locator("#result_list tbody tr")
-    assert rows.count() == 3
+    expect(rows).to_have_count(3)
     text = page.locator("#result_list").inner_text()
     assert "Meeting with Rivian" in text
     assert "15:30–16:30 EDT" in text
