@@ -269,29 +269,28 @@ class AgendaFilterForm(forms.Form):
         return self.members.get(pk) if pk else None
 
 
-class OrganisationQuickForm(forms.ModelForm):
+class _QuickForm(forms.ModelForm):
+    """The small forms of the "add without leaving the meeting" modal (htmx)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class OrganisationQuickForm(_QuickForm):
     class Meta:
         model = Organisation
         fields = ("name", "short_name", "kind", "sector", "country", "city")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
 
-
-class ContactQuickForm(forms.ModelForm):
+class ContactQuickForm(_QuickForm):
     class Meta:
         model = Person
         fields = ("first_name", "last_name", "position", "organisation", "email", "phone")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
 
-
-class VenueQuickForm(forms.ModelForm):
+class VenueQuickForm(_QuickForm):
     class Meta:
         model = Venue
         fields = ("name", "address", "city", "country")
@@ -299,5 +298,3 @@ class VenueQuickForm(forms.ModelForm):
     def __init__(self, *args, mission, **kwargs):
         kwargs.setdefault("instance", Venue(mission=mission))
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
