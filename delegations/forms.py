@@ -31,6 +31,25 @@ def _local_datetime_field(label, time_label) -> LocalSplitDateTimeField:
     return LocalSplitDateTimeField(label=label, required=False, widget=widget)
 
 
+def _person_rows() -> list[Row]:
+    """The person's fields, laid out alike wherever a person is typed."""
+    return [
+        Row(
+            Column("first_name", css_class="col-md-6"),
+            Column("last_name", css_class="col-md-6"),
+        ),
+        Row(
+            Column("position", css_class="col-md-6"),
+            Column("organisation", css_class="col-md-6"),
+        ),
+        Row(
+            Column("email", css_class="col-md-5"),
+            Column("phone", css_class="col-md-3"),
+            Column("preferred_language", css_class="col-md-4"),
+        ),
+    ]
+
+
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Person) -> str:
         line = obj.title_line
@@ -125,19 +144,7 @@ class MemberAddForm(MemberTimesForm):
                         gettext("Not in the list? Type the new person here:")
                     )
                 ),
-                Row(
-                    Column("first_name", css_class="col-md-6"),
-                    Column("last_name", css_class="col-md-6"),
-                ),
-                Row(
-                    Column("position", css_class="col-md-6"),
-                    Column("organisation", css_class="col-md-6"),
-                ),
-                Row(
-                    Column("email", css_class="col-md-5"),
-                    Column("phone", css_class="col-md-3"),
-                    Column("preferred_language", css_class="col-md-4"),
-                ),
+                *_person_rows(),
             ),
             Fieldset(_("In the delegation"), *super().layout_fields()),
         ]
@@ -243,19 +250,7 @@ class ContactForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Row(
-                Column("first_name", css_class="col-md-6"),
-                Column("last_name", css_class="col-md-6"),
-            ),
-            Row(
-                Column("position", css_class="col-md-6"),
-                Column("organisation", css_class="col-md-6"),
-            ),
-            Row(
-                Column("email", css_class="col-md-5"),
-                Column("phone", css_class="col-md-3"),
-                Column("preferred_language", css_class="col-md-4"),
-            ),
+            *_person_rows(),
         )
 
     def clean_email(self) -> str:
