@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from missions.models import Mission
 
@@ -37,8 +38,12 @@ class Organisation(models.Model):
     city = models.CharField(_("city"), max_length=100, blank=True)
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    # Optimistic concurrency (see missions.models.Mission.version).
+    version = models.PositiveIntegerField(_("version"), default=1)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -83,8 +88,13 @@ class Person(models.Model):
     preferred_language = models.CharField(
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.ITALIAN
     )
+    # Optimistic concurrency (see missions.models.Mission.version).
+    version = models.PositiveIntegerField(_("version"), default=1)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    # Every change, e-mail addresses included, with who made it and when.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -142,10 +152,13 @@ class DelegationMember(models.Model):
     notes = models.TextField(_("internal notes"), blank=True)
     # Secret for the personal page and calendar feed; rotating it kills old links.
     token = models.CharField(_("access token"), max_length=64, unique=True, default=new_token)
+    # Optimistic concurrency (see missions.models.Mission.version).
+    version = models.PositiveIntegerField(_("version"), default=1)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = DelegationMemberQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["mission", "person__last_name", "person__first_name"]

@@ -1,12 +1,20 @@
 import uuid
+from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from delegations.models import DelegationMember, Organisation, Person
 from missions.models import Mission, Venue
+
+
+# The missions' window (missions.models.EARLIEST_DATE..LATEST_DATE) with a day's margin for
+# zones: an instant outside it is refused by the database whatever the form says.
+MEETING_EARLIEST = datetime(1999, 12, 31, tzinfo=UTC)
+MEETING_LATEST = datetime(2101, 1, 2, tzinfo=UTC)
 
 
 def new_uid() -> str:
@@ -101,10 +109,13 @@ class Meeting(models.Model):
     )
     uid = models.CharField(_("calendar UID"), max_length=255, unique=True, default=new_uid)
     sequence = models.PositiveIntegerField(_("calendar sequence"), default=0)
+    # Optimistic concurrency (see missions.models.Mission.version).
+    version = models.PositiveIntegerField(_("version"), default=1)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = MeetingQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[attendees, partner_organisations, partner_contacts])
 
     class Meta:
         ordering = ["start", "end", "title"]
@@ -116,6 +127,11 @@ class Meeting(models.Model):
                 condition=Q(end__gt=models.F("start")),
                 name="meeting_end_after_start",
                 violation_error_message=_("The meeting must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(start__gte=MEETING_EARLIEST, end__lte=MEETING_LATEST),
+                name="meeting_times_in_window",
+                violation_error_message=_("Meeting times must lie between 2000 and 2100."),
             ),
         ]
 

@@ -1,3 +1,4 @@
+import secrets
 import zoneinfo
 from datetime import date, datetime, time, timedelta
 from functools import cache
@@ -8,6 +9,18 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+# Missions live in this window: no page, feed or print view can be made slow or broken by a
+# date in year 1 or 9999 (see docs/permissions.md and docs/reliability.md).
+EARLIEST_DATE = date(2000, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+MAX_MISSION_DAYS = 120
+
+
+def new_secret() -> str:
+    """256 bits from the OS's CSPRNG, URL-safe (43 characters)."""
+    return secrets.token_urlsafe(32)
 
 
 @cache
@@ -82,10 +95,26 @@ class Mission(models.Model):
         related_name="coordinated_missions",
         blank=True,
     )
+    programme_public = models.BooleanField(
+        _("public programme"),
+        default=False,
+        help_text=_(
+            "Publish the programme feed at an address made from the title. Otherwise it is "
+            "reachable only through its secret link."
+        ),
+    )
+    # Secret for the programme feed; rotating it kills the old link.
+    feed_token = models.CharField(
+        _("programme feed token"), max_length=64, unique=True, default=new_secret
+    )
+    # Optimistic concurrency: every saved change raises it; a form saved from an older
+    # version is refused instead of overwriting what somebody else saved meanwhile.
+    version = models.PositiveIntegerField(_("version"), default=1)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = MissionQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[coordinators])
 
     class Meta:
         ordering = ["-start_date", "title"]
@@ -96,6 +125,11 @@ class Mission(models.Model):
                 condition=Q(end_date__gte=models.F("start_date")),
                 name="mission_end_not_before_start",
                 violation_error_message=_("The mission cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__gte=EARLIEST_DATE, end_date__lte=LATEST_DATE),
+                name="mission_dates_in_window",
+                violation_error_message=_("Mission dates must lie between 2000 and 2100."),
             ),
         ]
 
@@ -165,6 +199,8 @@ class Venue(models.Model):
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
