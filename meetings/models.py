@@ -10,7 +10,6 @@ from simple_history.models import HistoricalRecords
 from delegations.models import DelegationMember, Organisation, Person
 from missions.models import Mission, Venue
 
-
 # The missions' window (missions.models.EARLIEST_DATE..LATEST_DATE) with a day's margin for
 # zones: an instant outside it is refused by the database whatever the form says.
 MEETING_EARLIEST = datetime(1999, 12, 31, tzinfo=UTC)
