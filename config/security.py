@@ -61,8 +61,10 @@ class PrivatePagesNoStoreMiddleware:
 
     def __call__(self, request: HttpRequest):
         response = self.get_response(request)
+        if "Cache-Control" in response:
+            return response  # the view decided (feeds, admin); no session lookup either
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+        if user is not None and user.is_authenticated:
             response.headers["Cache-Control"] = "private, no-store"
         return response
 
