@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 
 from tests.builders import local, make_coordinator, make_meeting, make_member, make_mission
@@ -178,3 +179,21 @@ def test_no_template_has_inline_script_style_or_event_handler(path):
     text = path.read_text()
     for pattern in (INLINE_SCRIPT, INLINE_STYLE, EVENT_HANDLER, JS_URL):
         assert not pattern.search(text), f"{pattern.pattern} in {path}"
+
+
+def test_a_form_sent_without_its_csrf_token_gets_a_styled_page_the_csp_allows(planned):
+    mission, member, meeting, coordinator = planned
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(coordinator)
+
+    response = client.post(reverse("meetings:cancel", args=[mission.slug, meeting.pk]))
+
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "This form has expired" in page
+    assert "Nothing was saved." in page
+    assert "<style" not in page
+    assert 'name="language"' not in page
+    assert_hardened(response)
+    meeting.refresh_from_db()
+    assert not meeting.is_cancelled

@@ -199,6 +199,26 @@ def test_every_page_works_under_the_policy(live_server, page: Page, context, dem
     expect(page.get_by_role("heading", name="Rivian", level=1)).to_be_visible()
     watch.assert_clean("organisation")
 
+    # The other forms and confirmations, opened once each.
+    member_pk = DelegationMember.objects.filter(mission=demo).order_by("pk").first().pk
+    for path in [
+        f"/missions/{SLUG}/edit/",
+        f"/missions/{SLUG}/clone/",
+        "/missions/new/",
+        f"/missions/{SLUG}/delegation/add/",
+        f"/missions/{SLUG}/delegation/{member_pk}/edit/",
+        f"/missions/{SLUG}/delegation/{member_pk}/remove/",
+        f"/missions/{SLUG}/meetings/new/",
+        f"/missions/{SLUG}/meetings/{rivian.pk}/delete/",
+        f"/partners/{rivian_org.pk}/edit/",
+        "/partners/contacts/new/",
+        "/accounts/password_change/",
+    ]:
+        response = page.goto(f"{base}{path}")
+        assert response.status == 200, path
+        expect(page.locator("main form, main .card").first).to_be_visible()
+        watch.assert_clean(path)
+
     # The language switcher submits itself (it had an inline onchange).
     page.get_by_label("Language").select_option("it")
     expect(page.locator("html")).to_have_attribute("lang", "it")
