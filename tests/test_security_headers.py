@@ -22,7 +22,7 @@ TEMPLATES = Path(settings.BASE_DIR) / "templates"
 CSP = {
     "default-src 'self'",
     "script-src 'self'",
-    "style-src 'self'",
+    "style-src 'self' 'unsafe-hashes' 'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='",
     "img-src 'self' data:",
     "font-src 'self'",
     "connect-src 'self'",
