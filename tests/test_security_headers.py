@@ -5,7 +5,10 @@ calendar feeds keep the headers their conditional GET relies on.
 The browser check that every page works under this CSP is tests/browser/test_csp.py.
 """
 
+import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -197,3 +200,29 @@ def test_a_form_sent_without_its_csrf_token_gets_a_styled_page_the_csp_allows(pl
     assert_hardened(response)
     meeting.refresh_from_db()
     assert not meeting.is_cancelled
+
+
+def test_throttle_and_csp_report_come_from_the_environment():
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "1",
+        "LOGIN_FAILURE_LIMIT": "8",
+        "LOGIN_LOCKOUT_MINUTES": "30",
+        "PROXY_COUNT": "1",
+        "CSP_REPORT_URI": "https://reports.example.org/csp",
+    }
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME.total_seconds(), "
+        "s.PROXY_COUNT, s.CONTENT_SECURITY_POLICY['DIRECTIVES']['report-uri']]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(result.stdout) == [8, 1800.0, 1, ["https://reports.example.org/csp"]]
