@@ -26,6 +26,7 @@ import re
 from urllib.parse import quote, unquote
 
 from gunicorn.glogging import Logger as _GunicornBaseLogger
+from gunicorn.glogging import SafeAtoms
 
 PLACEHOLDER = "[token]"
 
@@ -124,24 +125,28 @@ class HideSecretLinks(logging.Filter):
         return True
 
 
+class _RedactedAtoms(SafeAtoms):
+    """Each atom the access-log format asks for, redacted (only those: they are few)."""
+
+    def __getitem__(self, key):
+        value = super().__getitem__(key)
+        return redact(value) if isinstance(value, str) else value
+
+
 class GunicornLogger(_GunicornBaseLogger):
     """gunicorn's logger without secrets: `logger_class` in config/gunicorn.conf.py.
 
     The access log is built from atoms (%(r)s the raw request line, %(U)s the path, %(q)s the
-    query, %(f)s the referer, %({header}i)s ...): every text atom is redacted, whatever
-    access_log_format says. The error and access loggers also get HideSecretLinks, which
-    covers gunicorn's own error lines ("Error handling request /d/...") and any handler an
-    operator adds through logconfig_dict or syslog.
+    query, %(f)s the referer, %({header}i)s ...): every text atom the format uses is
+    redacted, whatever access_log_format says. The error and access loggers also get
+    HideSecretLinks, which covers gunicorn's own error lines ("Error handling request
+    /d/...") and any handler an operator adds through logconfig_dict or syslog.
     """
+
+    atoms_wrapper_class = _RedactedAtoms
 
     def setup(self, cfg) -> None:
         super().setup(cfg)
         for log in (self.error_log, self.access_log):
             if not any(isinstance(f, HideSecretLinks) for f in log.filters):
                 log.addFilter(HideSecretLinks())
-
-    def atoms(self, resp, req, environ, request_time) -> dict:
-        atoms = super().atoms(resp, req, environ, request_time)
-        return {
-            key: redact(value) if isinstance(value, str) else value for key, value in atoms.items()
-        }

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 
-from meetings.logfilter import HideSecretLinks, redact
+from meetings.logfilter import GunicornLogger, HideSecretLinks, redact
 from missions.models import new_secret
 from tests import servers
 from tests.meetings.ics_builders import mission_with_delegate
@@ -97,6 +97,23 @@ def test_the_filter_redacts_arguments_traceback_and_hides_the_request():
     assert "ValueError: bad link /d/[token]/calendar.ics" in text
     assert_no_secret(text)
     assert record.request is None
+
+
+def test_gunicorn_atoms_are_redacted_whatever_the_access_log_format():
+    atoms = GunicornLogger.atoms_wrapper_class(
+        {
+            "r": f"GET /%64/{TOKEN}/ HTTP/1.1",
+            "U": f"/d/{TOKEN}/calendar.ics",
+            "q": f"next=%2Fd%2F{TOKEN}%2F",
+            "{referer}i": f"https://missions.example.org/d/{TOKEN}/",
+            "s": 404,
+        }
+    )
+    line = '"%(r)s" %(U)s?%(q)s %({Referer}i)s %(s)s' % atoms
+    assert line == (
+        '"GET /d/[token]/ HTTP/1.1" /d/[token]/calendar.ics?next=/d/[token]/ '
+        "https://missions.example.org/d/[token]/ 404"
+    )
 
 
 # Django's loggers, through the configured handlers --------------------------------------------
