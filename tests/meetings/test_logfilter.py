@@ -109,7 +109,8 @@ def test_gunicorn_atoms_are_redacted_whatever_the_access_log_format():
             "s": 404,
         }
     )
-    line = '"%(r)s" %(U)s?%(q)s %({Referer}i)s %(s)s' % atoms
+    fmt = '"%(r)s" %(U)s?%(q)s %({Referer}i)s %(s)s'  # gunicorn's access_log_format style
+    line = fmt % atoms  # noqa: UP031 (what gunicorn does)
     assert line == (
         '"GET /d/[token]/ HTTP/1.1" /d/[token]/calendar.ics?next=/d/[token]/ '
         "https://missions.example.org/d/[token]/ 404"
