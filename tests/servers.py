@@ -6,6 +6,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ def server_env(database_url: str, **extra: str) -> dict[str, str]:
     """A production-like environment (DEBUG off unless asked) on loopback, plain HTTP."""
     return {
         "PATH": f"{BIN}:/usr/bin:/bin",
-        "HOME": str(ROOT),
+        "HOME": tempfile.gettempdir(),
         "DATABASE_URL": database_url,
         "SECRET_KEY": "only-for-a-test-server",
         "ALLOWED_HOSTS": "127.0.0.1",
