@@ -17,8 +17,8 @@ password-reset link `/accounts/reset/<uid>/<token>/`. They reach log lines throu
 applies it to a whole log record (message, traceback, stack) and hides the request object
 from handlers that would describe it. settings.LOGGING puts the filter on every handler (so
 any logger is covered) and on the Django loggers that write paths (so handlers attached
-later, pytest's included, see the redacted record); `GunicornLogger` (config/gunicorn.conf.py)
-redacts gunicorn's access-log atoms and filters its own loggers.
+later, pytest's included, see the redacted record); `GunicornLogger`, the logger_class of
+config/gunicorn.conf.py, redacts gunicorn's access-log atoms and filters its own loggers.
 """
 
 import logging
