@@ -254,22 +254,43 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # Delegates' personal links carry their secret token: keep it out of error and access logs.
-    "filters": {"hide_secret_links": {"()": "meetings.logfilter.HideSecretLinks"}},
+    "filters": {
+        # Secret links (delegates' tokens, programme feed tokens, password resets) never reach
+        # a log line: on every handler, so any logger is covered, and on the loggers that write
+        # request paths, so handlers added later (pytest's, an error tracker's) see them
+        # redacted too (meetings.logfilter).
+        "hide_secret_links": {"()": "meetings.logfilter.HideSecretLinks"},
+        # A database outage: one line per failed request instead of a traceback
+        # (config.outage).
+        "one_line_database_errors": {"()": "config.outage.OneLineDatabaseErrors"},
+    },
     "formatters": {
+        "plain": {"format": "%(asctime)s [%(process)d] [%(levelname)s] %(name)s: %(message)s"},
         "django.server": {
             "()": "django.utils.log.ServerFormatter",
             "format": "[{server_time}] {message}",
             "style": "{",
-        }
+        },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
-        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["hide_secret_links"],
+        },
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["hide_secret_links"],
+        },
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
-        "django.request": {"filters": ["hide_secret_links"]},
+        # Replaces Django's default handlers for "django" (an unfiltered console copy with
+        # DEBUG on, mail to ADMINS, which this project never sets): records go to the root's.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {"filters": ["one_line_database_errors", "hide_secret_links"]},
+        "django.security.csrf": {"filters": ["hide_secret_links"]},
         "django.server": {
             "handlers": ["django.server"],
             "level": "INFO",

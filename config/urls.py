@@ -17,3 +17,6 @@ urlpatterns = [
     path("", include("delegations.urls")),
     path("", include("meetings.urls")),
 ]
+
+# A database outage answers 503 with Retry-After; every other error Django's 500.
+handler500 = "config.outage.server_error"

@@ -3,8 +3,10 @@ meeting as a download, and the public programme of a published mission.
 
 Secret-token pages answer the same 404 for a token that never existed and for a rotated one,
 send `Referrer-Policy: no-referrer`, and never put the token in a log line (see
-meetings.logfilter). Feeds: token -> one query -> conditional GET (304 without building the
-calendar) -> render -> response.
+meetings.logfilter). They answer GET and HEAD only and are exempt from the CSRF check, which
+only guards unsafe methods: a POST gets a plain 405, not a CSRF failure logged with the path.
+Feeds: token -> one query -> conditional GET (304 without building the calendar) -> render ->
+response.
 """
 
 import hmac
@@ -23,6 +25,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from delegations.models import DelegationMember
@@ -100,6 +103,7 @@ def _calendar_response(
     return _private(response) if private else response
 
 
+@csrf_exempt
 @require_safe
 def delegate_feed(request: HttpRequest, token: str) -> HttpResponse:
     member = _member(request, token)
@@ -116,6 +120,7 @@ def delegate_feed(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@csrf_exempt
 @require_safe
 def mission_feed(request: HttpRequest, slug: str) -> HttpResponse:
     mission = calendars.published_mission(slug)
@@ -133,6 +138,7 @@ def mission_feed(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@csrf_exempt
 @require_safe
 def meeting_ics(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     """One of the delegate's meetings as a file to import (authorised by their token)."""
@@ -197,6 +203,7 @@ def _agenda(member: DelegationMember, meetings: list[Meeting]) -> list[dict]:
     return [{"day": day, "items": items} for day, items in sorted(by_day.items())]
 
 
+@csrf_exempt
 @require_safe
 def delegate_page(request: HttpRequest, token: str) -> HttpResponse:
     member = _member(request, token, allow_preview=True)
