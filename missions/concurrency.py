@@ -25,6 +25,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from simple_history.utils import get_m2m_reverse_field_name
 
+from missions.localtime import zone_city
+
+# Where coordinators are when no mission says otherwise (Mission.home_timezone's default).
+HOME_ZONE = ZoneInfo("Europe/Rome")
+
 
 class EditConflict(ValidationError):
     """Somebody else saved the object after this edit began; nothing was written.
@@ -81,29 +86,31 @@ _DIGITS = re.compile(r"[0-9]{1,9}")
 class VersionedFormMixin:
     """A hidden `version`: the one the object had when the form was opened.
 
+    Forms drawn by crispy set `helper.render_hidden_fields = True` to draw it.
     Optional: a POST without it (an old tab, a script) saves as before, last write wins;
-    a garbled one is refused with a message on top of the form.
+    a garbled one is refused with a message on top of the form. With
+    `check_version_in_clean` (the admin), a stale version is a form error that says who
+    changed what, and the form then carries the current version: saving again overwrites
+    deliberately.
     """
 
-    version = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Declared this way so that Django's form metaclasses collect it from a plain mixin.
+    declared_fields = {"version": forms.CharField(required=False, widget=forms.HiddenInput)}
+    check_version_in_clean = False
+    conflict_zone: ZoneInfo | None = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         instance = getattr(self, "instance", None)
         if instance is not None and instance.pk is not None:
             self.initial.setdefault("version", instance.version)
-        helper = getattr(self, "helper", None)
-        if helper is not None:
-            helper.render_hidden_fields = True
 
     def clean_version(self) -> int | None:
-        value = (self.cleaned_data.get("version") or "").strip()
-        if not value:
-            return None
-        if not _DIGITS.fullmatch(value):
+        raw = self.cleaned_data.get("version")
+        version = parse_version(raw)
+        if version is None and (raw or "").strip():
             self._garbled_version = True
-            return None
-        return int(value)
+        return version
 
     def clean(self):
         cleaned = super().clean()
@@ -112,7 +119,24 @@ class VersionedFormMixin:
                 None,
                 gettext("This form is out of date or damaged: reload the page and try again."),
             )
+        elif self.check_version_in_clean:
+            self._check_stored_version()
         return cleaned
+
+    def _check_stored_version(self) -> None:
+        instance = self.instance
+        opened = self.opened_version
+        if instance.pk is None or opened is None:
+            return
+        model = type(instance)
+        current = model._default_manager.filter(pk=instance.pk).first()
+        if current is not None and current.version == opened:
+            return
+        conflict = EditConflict(current, model)
+        report = conflict_report(self, conflict, zone=self.conflict_zone)
+        self.add_error(None, report.as_message())
+        if current is not None:
+            self.data = rebased_data(self, current)
 
     @property
     def opened_version(self) -> int | None:
@@ -148,12 +172,64 @@ class ConflictReport:
     zone: ZoneInfo | None
     changes: list[ChangedField] = field(default_factory=list)
     gone: bool = False
+    home_zone: ZoneInfo = HOME_ZONE
+
+    @property
+    def when_text(self) -> str:
+        """“Tue 22 Apr 21:14 (Rome)”: when it was saved, in the coordinators' home zone."""
+        if self.when is None:
+            return "?"
+        local = self.when.astimezone(self.home_zone)
+        return f"{formats.date_format(local, 'D j M H:i')} ({zone_city(self.home_zone.key)})"
+
+    def as_message(self) -> str:
+        """One paragraph for places without the panel (the admin's form errors)."""
+        if self.gone:
+            return gettext("This %(kind)s was deleted while you were editing it.") % {
+                "kind": self.kind
+            }
+        parts = [
+            gettext("%(who)s saved this %(kind)s at %(when)s while you were editing.")
+            % {
+                "who": self.who,
+                "kind": self.kind,
+                "when": self.when_text,
+            }
+        ]
+        if self.changes:
+            changed = "; ".join(
+                gettext("%(field)s is now “%(stored)s”, you typed “%(typed)s”")
+                % {"field": c.label, "stored": c.stored, "typed": c.typed}
+                for c in self.changes
+            )
+            parts.append(gettext("Changed meanwhile: %(changes)s.") % {"changes": changed})
+        parts.append(
+            gettext(
+                "Save again to replace their version with what is in this form, "
+                "or reload the page to discard your changes."
+            )
+        )
+        return " ".join(parts)
 
 
 def _who(user) -> str:
     if user is None:
         return gettext("Somebody")
     return user.get_full_name() or user.get_username()
+
+
+def last_saved_by(obj: models.Model) -> tuple[str, datetime | None]:
+    """Who saved `obj` last and when, from its history."""
+    latest = obj.history.first()
+    if latest is None:
+        return gettext("Somebody"), None
+    return _who(latest.history_user), latest.history_date
+
+
+def parse_version(raw: str | None) -> int | None:
+    """A posted version, or None when missing or garbled (never an exception)."""
+    value = (raw or "").strip()
+    return int(value) if _DIGITS.fullmatch(value) else None
 
 
 def _stored_raw(obj, model_field) -> object:
@@ -210,7 +286,11 @@ def _display(value, form_field, model_field, zone: ZoneInfo | None) -> str:
 
 
 def conflict_report(
-    form: forms.BaseForm, conflict: EditConflict, *, zone: ZoneInfo | None = None
+    form: forms.BaseForm,
+    conflict: EditConflict,
+    *,
+    zone: ZoneInfo | None = None,
+    home_zone: ZoneInfo = HOME_ZONE,
 ) -> ConflictReport:
     """Who saved, when, and each field of `form` that changed after the user opened it.
 
@@ -232,6 +312,7 @@ def conflict_report(
         who=_who(latest.history_user if latest else None),
         when=latest.history_date if latest else None,
         zone=zone,
+        home_zone=home_zone,
     )
     for name, form_field in form.fields.items():
         if name == "version" or name not in form.cleaned_data:
