@@ -83,6 +83,15 @@ def release_check(instance: models.Model, expected_version: int | None) -> None:
 _DIGITS = re.compile(r"[0-9]{1,9}")
 
 
+class VersionField(forms.CharField):
+    """Hidden; never counts as a change the user made (it tells which state they saw)."""
+
+    widget = forms.HiddenInput
+
+    def has_changed(self, initial, data) -> bool:
+        return False
+
+
 class VersionedFormMixin:
     """A hidden `version`: the one the object had when the form was opened.
 
@@ -95,8 +104,10 @@ class VersionedFormMixin:
     """
 
     # Declared this way so that Django's form metaclasses collect it from a plain mixin.
-    declared_fields = {"version": forms.CharField(required=False, widget=forms.HiddenInput)}
+    declared_fields = {"version": VersionField(required=False)}
     check_version_in_clean = False
+    # Inline rows: only a row that was changed is saved, so only a changed row is checked.
+    check_only_if_changed = False
     conflict_zone: ZoneInfo | None = None
 
     def __init__(self, *args, **kwargs):
@@ -127,6 +138,8 @@ class VersionedFormMixin:
         instance = self.instance
         opened = self.opened_version
         if instance.pk is None or opened is None:
+            return
+        if self.check_only_if_changed and not self.has_changed():
             return
         model = type(instance)
         current = model._default_manager.filter(pk=instance.pk).first()
