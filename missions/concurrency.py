@@ -188,6 +188,10 @@ class ConflictReport:
     home_zone: ZoneInfo = HOME_ZONE
 
     @property
+    def zone_label(self) -> str:
+        return zone_city(self.zone.key) if self.zone else ""
+
+    @property
     def when_text(self) -> str:
         """“Tue 22 Apr 21:14 (Rome)”: when it was saved, in the coordinators' home zone."""
         if self.when is None:
