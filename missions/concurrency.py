@@ -215,7 +215,7 @@ class ConflictReport:
         ]
         if self.changes:
             changed = "; ".join(
-                gettext("%(field)s is now “%(stored)s”, you typed “%(typed)s”")
+                gettext("%(field)s is now “%(stored)s” (your form: “%(typed)s”)")
                 % {"field": c.label, "stored": c.stored, "typed": c.typed}
                 for c in self.changes
             )

@@ -65,7 +65,7 @@ def test_a_stale_admin_save_is_a_form_error_and_saving_again_applies_it(anna, br
     assert response.status_code == 200
     page = text(response)
     assert "Anna Admin saved this meeting at" in page
-    assert "Title is now “GM at Warren”, you typed “GM”" in page
+    assert "Title is now “GM at Warren” (your form: “GM”)" in page
     stored = Meeting.objects.get(pk=meeting.pk)
     assert (stored.title, stored.outcome, stored.version) == ("GM at Warren", "", 2)
     again = form_fields(response.content.decode(), "meeting_form")
