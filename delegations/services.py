@@ -3,7 +3,7 @@ from datetime import datetime
 from django.db import transaction
 
 from delegations.models import DelegationMember, Organisation, Person, new_token
-from missions.concurrency import claim_version, release_check
+from missions.concurrency import claim_for_delete, claim_version
 from missions.models import Mission
 
 
@@ -63,7 +63,7 @@ def delegation_remove_member(
     *, member: DelegationMember, expected_version: int | None = None
 ) -> None:
     # Their meetings stay; they simply no longer attend them.
-    release_check(member, expected_version)
+    claim_for_delete(member, expected_version)
     member.delete()
 
 

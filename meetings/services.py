@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from delegations.models import DelegationMember, Organisation, Person
 from meetings.models import Meeting, new_uid
-from missions.concurrency import EditConflict, claim_version, release_check
+from missions.concurrency import EditConflict, claim_for_delete, claim_version
 from missions.models import Mission, Venue
 
 # A change to any of these means calendars must replace their copy (RFC 5545 SEQUENCE).
@@ -164,7 +164,7 @@ def meeting_delete(*, meeting: Meeting, expected_version: int | None = None) -> 
 
     With `expected_version`, a meeting changed since the user confirmed is not deleted.
     """
-    release_check(meeting, expected_version)
+    claim_for_delete(meeting, expected_version)
     mission_id = meeting.mission_id
     meeting.delete()
     _touch_mission(mission_id)

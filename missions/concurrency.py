@@ -4,8 +4,10 @@ Missions, meetings, delegation members, people and organisations carry a `versio
 write service raises it by one with a conditional UPDATE (`claim_version`), inside its
 transaction and before anything else is written; given the version the user's form was
 opened at, a save from an older version is refused with `EditConflict`, which carries the
-object as it is stored now. The row lock taken by that UPDATE makes it race-free on
-PostgreSQL (a second UPDATE waits, then sees the new version) and on SQLite (one writer).
+object as it is stored now. The row lock taken by that UPDATE makes it race-free: on
+PostgreSQL a second UPDATE of the row waits for the first to commit, then re-reads the row
+and matches nothing; SQLite lets one writer at a time through, so the second UPDATE runs
+after the first commit and matches nothing either.
 
 Forms carry the version they were opened at (`VersionedFormMixin`); after a conflict the
 view shows `conflict_report()` above the form, which keeps what the user typed and now
@@ -72,7 +74,7 @@ def claim_version(instance: models.Model, expected_version: int | None = None) -
     instance.version = rows.values_list("version", flat=True).get()
 
 
-def release_check(instance: models.Model, expected_version: int | None) -> None:
+def claim_for_delete(instance: models.Model, expected_version: int | None) -> None:
     """For deletions: refuse when the object changed after the user saw it."""
     if expected_version is not None:
         claim_version(instance, expected_version)
