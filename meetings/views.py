@@ -33,6 +33,7 @@ from missions.concurrency import (
     last_saved_by,
     parse_version,
     rebased_data,
+    when_text,
 )
 from missions.localtime import zone_city
 from missions.services import venue_save
@@ -202,6 +203,12 @@ def meeting_check(request, slug: str, pk: int | None = None):
     data = form.cleaned_data
     start, end = data.get("start"), data.get("end")
     warnings, checked = [], False
+    # Somebody saved this meeting since the form was opened: say so before the save does.
+    stale = None
+    opened = data.get("version")
+    if meeting is not None and opened is not None and opened != meeting.version:
+        who, when = last_saved_by(meeting)
+        stale = {"who": who, "when": when_text(when, mission.home_tz)}
     if start and end and end > start and not form.has_error("start") and not form.has_error("end"):
         checked = True
         warnings = candidate_warnings(
@@ -217,7 +224,7 @@ def meeting_check(request, slug: str, pk: int | None = None):
     return render(
         request,
         "meetings/includes/clash_panel.html",
-        {"warnings": warnings, "checked": checked, "mission": mission},
+        {"warnings": warnings, "checked": checked, "mission": mission, "stale": stale},
     )
 
 

@@ -195,11 +195,7 @@ class ConflictReport:
 
     @property
     def when_text(self) -> str:
-        """“Tue 22 Apr 21:14 (Rome)”: when it was saved, in the coordinators' home zone."""
-        if self.when is None:
-            return "?"
-        local = self.when.astimezone(self.home_zone)
-        return f"{formats.date_format(local, 'D j M H:i')} ({zone_city(self.home_zone.key)})"
+        return when_text(self.when, self.home_zone)
 
     def as_message(self) -> str:
         """One paragraph for places without the panel (the admin's form errors)."""
@@ -229,6 +225,14 @@ class ConflictReport:
             )
         )
         return " ".join(parts)
+
+
+def when_text(when: datetime | None, home_zone: ZoneInfo = HOME_ZONE) -> str:
+    """“Tue 22 Apr 21:14 (Rome)”: when it was saved, in the coordinators' home zone."""
+    if when is None:
+        return "?"
+    local = when.astimezone(home_zone)
+    return f"{formats.date_format(local, 'D j M H:i')} ({zone_city(home_zone.key)})"
 
 
 def _who(user) -> str:

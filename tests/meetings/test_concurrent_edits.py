@@ -200,3 +200,19 @@ def test_cancel_from_a_stale_page_cancels_and_keeps_the_other_change(anna, bruno
     anna.post(reverse("meetings:cancel", args=[meeting.mission.slug, meeting.pk]))
     stored = Meeting.objects.get(pk=meeting.pk)
     assert (stored.status, stored.outcome) == ("cancelled", "Letter of intent")
+
+
+def test_the_live_check_says_when_somebody_saved_since_the_form_was_opened(anna, bruno, meeting):
+    check_url = reverse("meetings:check_existing", args=[meeting.mission.slug, meeting.pk])
+    bruno_form = opened_form(bruno, meeting)
+    assert "saved this meeting" not in text(bruno.post(check_url, bruno_form))
+    anna_form = opened_form(anna, meeting)
+    anna.post(edit_url(meeting), {**anna_form, "title": "Rivian: plant tour"})
+
+    response = bruno.post(check_url, {**bruno_form, "outcome": "typing…"})
+
+    assert response.status_code == 200
+    assert "Anna Ferrero saved this meeting at" in text(response)
+    assert "after you opened it. When you save, you will see what changed and choose." in text(
+        response
+    )
