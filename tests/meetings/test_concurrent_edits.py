@@ -9,6 +9,7 @@ from django.urls import reverse
 from meetings.models import Meeting
 from meetings.services import meeting_save
 from tests.builders import local, make_coordinator, make_meeting, make_member, make_mission
+from tests.formdata import opened
 
 pytestmark = pytest.mark.django_db
 
@@ -49,21 +50,8 @@ def edit_url(meeting) -> str:
 
 
 def opened_form(client, meeting) -> dict:
-    """What the browser posts back: the form's fields as rendered (GET), version included."""
-    response = client.get(edit_url(meeting))
-    assert response.status_code == 200
-    form = response.context["form"]
-    data = {}
-    for name, field in form.fields.items():
-        value = form[name].value()
-        if name in ("start", "end"):
-            day, clock = field.prepare_value(form.initial[name])
-            data[f"{name}_0"], data[f"{name}_1"] = day.isoformat(), clock.strftime("%H:%M")
-        elif isinstance(value, list):
-            data[name] = [str(v) for v in value]
-        else:
-            data[name] = "" if value is None else str(value)
-    return data
+    """What the browser posts back: the meeting form as rendered, version included."""
+    return opened(client, edit_url(meeting), "meeting-form")
 
 
 def text(response) -> str:
