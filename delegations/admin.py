@@ -13,10 +13,10 @@ from delegations.services import (
     organisation_save,
     person_save,
 )
-from missions.admin import MissionAdmin
+from missions.admin import MissionAdmin, VersionedAdminMixin, VersionedInlineMixin
 
 
-class DelegationMemberInline(admin.TabularInline):
+class DelegationMemberInline(VersionedInlineMixin, admin.TabularInline):
     model = DelegationMember
     form = DelegationMemberAdminForm
     extra = 0
@@ -28,7 +28,7 @@ class DelegationMemberInline(admin.TabularInline):
 MissionAdmin.inlines = [DelegationMemberInline, *MissionAdmin.inlines]
 
 
-class PersonInline(admin.TabularInline):
+class PersonInline(VersionedInlineMixin, admin.TabularInline):
     model = Person
     extra = 0
     fields = ("first_name", "last_name", "position", "email", "phone")
@@ -36,7 +36,7 @@ class PersonInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "short_name", "kind", "sector", "city", "country", "people_count")
     list_filter = ("kind", "country", "sector")
     search_fields = ("name", "short_name", "sector", "city", "country")
@@ -52,11 +52,11 @@ class OrganisationAdmin(admin.ModelAdmin):
         return obj._people
 
     def save_model(self, request, obj, form, change):
-        organisation_save(organisation=obj)
+        organisation_save(organisation=obj, expected_version=form.cleaned_data.get("version"))
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ("full_name", "position", "organisation", "email", "preferred_language")
     list_filter = ("preferred_language", "organisation__kind", "organisation")
     search_fields = ("first_name", "last_name", "position", "email", "organisation__name")
@@ -68,11 +68,11 @@ class PersonAdmin(admin.ModelAdmin):
         return obj.full_name
 
     def save_model(self, request, obj, form, change):
-        person_save(person=obj)
+        person_save(person=obj, expected_version=form.cleaned_data.get("version"))
 
 
 @admin.register(DelegationMember)
-class DelegationMemberAdmin(admin.ModelAdmin):
+class DelegationMemberAdmin(VersionedAdminMixin, admin.ModelAdmin):
     form = DelegationMemberAdminForm
     list_display = ("person", "organisation", "mission", "role", "arrival", "departure")
     list_filter = ("mission", "role")
@@ -89,7 +89,7 @@ class DelegationMemberAdmin(admin.ModelAdmin):
         return obj.person.organisation
 
     def save_model(self, request, obj, form, change):
-        delegation_member_save(member=obj)
+        delegation_member_save(member=obj, expected_version=form.cleaned_data.get("version"))
 
     @admin.action(description=_("Rotate personal links (old links stop working)"))
     def rotate_tokens(self, request, queryset):

@@ -7,11 +7,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from delegations.models import DelegationMember, Organisation, Person
+from missions.concurrency import VersionedFormMixin
 from missions.localtime import LocalDateTimeWidget, LocalSplitDateTimeField, MissionLocalTimesMixin
 from missions.models import Mission
 
 
-class DelegationMemberAdminForm(MissionLocalTimesMixin, forms.ModelForm):
+class DelegationMemberAdminForm(MissionLocalTimesMixin, VersionedFormMixin, forms.ModelForm):
     """Arrival and departure typed in the mission's zone."""
 
     local_datetime_fields = ("arrival", "departure")
@@ -56,7 +57,7 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{obj.last_name} {obj.first_name}" + (f" — {line}" if line else "")
 
 
-class MemberTimesForm(MissionLocalTimesMixin, forms.ModelForm):
+class MemberTimesForm(MissionLocalTimesMixin, VersionedFormMixin, forms.ModelForm):
     """Role, arrival and departure of a delegate; times typed in the mission's zone."""
 
     local_datetime_fields = ("arrival", "departure")
@@ -76,6 +77,8 @@ class MemberTimesForm(MissionLocalTimesMixin, forms.ModelForm):
         self.fields["arrival"].help_text = zone_help
         self.fields["departure"].help_text = zone_help
         self.helper = FormHelper()
+        # The hidden version the form was opened at (missions.concurrency).
+        self.helper.render_hidden_fields = True
         self.helper.form_tag = False
         self.helper.layout = Layout(*self.layout_fields())
 
@@ -192,7 +195,7 @@ class MemberAddForm(MemberTimesForm):
         return Person(**values)
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(VersionedFormMixin, forms.ModelForm):
     # Django 6 assumes https for scheme-less URLs; opt in now.
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
 
@@ -213,6 +216,8 @@ class OrganisationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        # The hidden version the form was opened at (missions.concurrency).
+        self.helper.render_hidden_fields = True
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Row(Column("name", css_class="col-md-8"), Column("short_name", css_class="col-md-4")),
@@ -232,7 +237,7 @@ class OrganisationForm(forms.ModelForm):
         return name
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Person
         fields = (
@@ -248,6 +253,8 @@ class ContactForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        # The hidden version the form was opened at (missions.concurrency).
+        self.helper.render_hidden_fields = True
         self.helper.form_tag = False
         self.helper.layout = Layout(
             *_person_rows(),

@@ -3,18 +3,23 @@ from datetime import datetime
 from django.db import transaction
 
 from delegations.models import DelegationMember, Organisation, Person, new_token
+from missions.concurrency import claim_for_delete, claim_version
 from missions.models import Mission
 
 
 @transaction.atomic
-def organisation_save(*, organisation: Organisation) -> Organisation:
+def organisation_save(
+    *, organisation: Organisation, expected_version: int | None = None
+) -> Organisation:
+    claim_version(organisation, expected_version)
     organisation.full_clean()
     organisation.save()
     return organisation
 
 
 @transaction.atomic
-def person_save(*, person: Person) -> Person:
+def person_save(*, person: Person, expected_version: int | None = None) -> Person:
+    claim_version(person, expected_version)
     person.full_clean()
     person.save()
     return person
@@ -44,23 +49,32 @@ def delegation_add_member(
 
 
 @transaction.atomic
-def delegation_member_save(*, member: DelegationMember) -> DelegationMember:
+def delegation_member_save(
+    *, member: DelegationMember, expected_version: int | None = None
+) -> DelegationMember:
+    claim_version(member, expected_version)
     member.full_clean()
     member.save()
     return member
 
 
 @transaction.atomic
-def delegation_remove_member(*, member: DelegationMember) -> None:
+def delegation_remove_member(
+    *, member: DelegationMember, expected_version: int | None = None
+) -> None:
     # Their meetings stay; they simply no longer attend them.
+    claim_for_delete(member, expected_version)
     member.delete()
 
 
 @transaction.atomic
-def delegation_member_rotate_token(*, member: DelegationMember) -> DelegationMember:
+def delegation_member_rotate_token(
+    *, member: DelegationMember, expected_version: int | None = None
+) -> DelegationMember:
     """Issue a new secret: the old personal link and feed answer 404 from now on."""
+    claim_version(member, expected_version)
     member.token = new_token()
-    member.save(update_fields=["token", "updated"])
+    member.save(update_fields=["token", "version", "updated"])
     return member
 
 

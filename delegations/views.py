@@ -37,8 +37,9 @@ from delegations.services import (
     organisation_save,
     person_save,
 )
+from missions.concurrency import HOME_ZONE
 from missions.models import Mission
-from missions.views import get_mission_for_user
+from missions.views import get_mission_for_user, save_versioned
 
 logger = logging.getLogger(__name__)
 
@@ -149,17 +150,27 @@ def member_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     mission = get_mission_for_user(request, slug)
     member = _get_member(mission, pk)
     form = MemberTimesForm(request.POST or None, mission=mission, instance=member)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save_or_show_errors(form, lambda: delegation_member_save(member=form.instance))
-    ):
-        messages.success(request, _("Saved %(name)s.") % {"name": member.person.full_name})
-        return redirect("delegations:roster", slug=mission.slug)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        saved, form, conflict = save_versioned(
+            form,
+            lambda: delegation_member_save(
+                member=form.instance, expected_version=form.opened_version
+            ),
+            rebuild=lambda data: MemberTimesForm(
+                data, mission=mission, instance=_get_member(mission, pk)
+            ),
+            zone=mission.tz,
+            home_zone=mission.home_tz,
+        )
+        if saved:
+            messages.success(request, _("Saved %(name)s.") % {"name": member.person.full_name})
+            return redirect("delegations:roster", slug=mission.slug)
     return render(
         request,
         "delegations/member_form.html",
-        {"mission": mission, "form": form, "member": member},
+        {"mission": mission, "form": form, "member": member, "conflict": conflict},
+        status=409 if conflict else 200,
     )
 
 
@@ -343,17 +354,28 @@ def organisation_form(request: HttpRequest, pk: int | None = None) -> HttpRespon
     # The form writes what was typed onto its instance: headings show the stored copy.
     stored = copy(organisation) if pk else None
     form = OrganisationForm(request.POST or None, instance=organisation)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save_or_show_errors(form, lambda: organisation_save(organisation=form.instance))
-    ):
-        messages.success(request, _("Saved %(name)s.") % {"name": form.instance.name})
-        return redirect("delegations:organisation", pk=form.instance.pk)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        saved, form, conflict = save_versioned(
+            form,
+            lambda: organisation_save(
+                organisation=form.instance, expected_version=form.opened_version
+            ),
+            rebuild=lambda data: OrganisationForm(
+                data, instance=get_object_or_404(Organisation, pk=pk)
+            ),
+            home_zone=HOME_ZONE,
+        )
+        if saved:
+            messages.success(request, _("Saved %(name)s.") % {"name": form.instance.name})
+            return redirect("delegations:organisation", pk=form.instance.pk)
+        if conflict:
+            stored = get_object_or_404(Organisation, pk=pk)
     return render(
         request,
         "delegations/partners_organisation_form.html",
-        {"form": form, "organisation": stored},
+        {"form": form, "organisation": stored, "conflict": conflict},
+        status=409 if conflict else 200,
     )
 
 
@@ -390,11 +412,18 @@ def contact_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     ):
         next_url = ""
     form = ContactForm(request.POST or None, instance=person, initial=initial)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save_or_show_errors(form, lambda: person_save(person=form.instance))
-    ):
+    conflict = None
+    saved = False
+    if request.method == "POST" and form.is_valid():
+        saved, form, conflict = save_versioned(
+            form,
+            lambda: person_save(person=form.instance, expected_version=form.opened_version),
+            rebuild=lambda data: ContactForm(data, instance=get_object_or_404(Person, pk=pk)),
+            home_zone=HOME_ZONE,
+        )
+        if conflict:
+            stored = get_object_or_404(Person, pk=pk)
+    if saved:
         messages.success(request, _("Saved %(name)s.") % {"name": form.instance.full_name})
         if next_url:
             return redirect(next_url)
@@ -404,5 +433,6 @@ def contact_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(
         request,
         "delegations/partners_contact_form.html",
-        {"form": form, "person": stored, "next_url": next_url},
+        {"form": form, "person": stored, "next_url": next_url, "conflict": conflict},
+        status=409 if conflict else 200,
     )

@@ -6,6 +6,7 @@ from django.utils.translation import ngettext
 from meetings.forms import MeetingAdminForm
 from meetings.models import Meeting
 from meetings.services import meeting_cancel, meeting_duplicate, meeting_save
+from missions.admin import VersionedAdminMixin
 
 
 class LocalDayFilter(admin.SimpleListFilter):
@@ -47,7 +48,7 @@ class LocalDayFilter(admin.SimpleListFilter):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(VersionedAdminMixin, admin.ModelAdmin):
     form = MeetingAdminForm
     list_display = (
         "title",
@@ -107,6 +108,7 @@ class MeetingAdmin(admin.ModelAdmin):
             attendees=form.cleaned_data.get("attendees", []),
             partner_organisations=form.cleaned_data.get("partner_organisations", []),
             partner_contacts=form.cleaned_data.get("partner_contacts", []),
+            expected_version=form.cleaned_data.get("version"),
         )
 
     def save_related(self, request, form, formsets, change):

@@ -7,11 +7,12 @@ from django.utils.translation import gettext_lazy
 
 from delegations.models import DelegationMember, Organisation, Person
 from meetings.models import Meeting
+from missions.concurrency import VersionedFormMixin
 from missions.localtime import LocalDateTimeWidget, LocalSplitDateTimeField, MissionLocalTimesMixin
 from missions.models import Venue
 
 
-class MeetingAdminForm(MissionLocalTimesMixin, forms.ModelForm):
+class MeetingAdminForm(MissionLocalTimesMixin, VersionedFormMixin, forms.ModelForm):
     """Start and end typed and shown in the mission's zone, not the server's."""
 
     local_datetime_fields = ("start", "end")
@@ -89,7 +90,7 @@ def _quick_add_button(url: str, label: str) -> HTML:
 PICK_LIST = "meetings/includes/pick_list_field.html"
 
 
-class MeetingForm(MissionLocalTimesMixin, forms.ModelForm):
+class MeetingForm(MissionLocalTimesMixin, VersionedFormMixin, forms.ModelForm):
     """Create or edit one meeting of a known mission; times typed in the mission's zone."""
 
     local_datetime_fields = ("start", "end")
@@ -169,6 +170,9 @@ class MeetingForm(MissionLocalTimesMixin, forms.ModelForm):
             return reverse("meetings:quick_add", args=[mission.slug, kind])
 
         self.helper = FormHelper()
+        # The hidden version the form was opened at (missions.concurrency).
+        self.helper.render_hidden_fields = True
+        self.helper.form_id = "meeting-form"
         self.helper.attrs = {"novalidate": ""}
         if check_url:
             # Clash warnings before saving: any change posts the form to the check endpoint.

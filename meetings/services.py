@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from delegations.models import DelegationMember, Organisation, Person
 from meetings.models import Meeting, new_uid
+from missions.concurrency import EditConflict, claim_for_delete, claim_version
 from missions.models import Mission, Venue
 
 # A change to any of these means calendars must replace their copy (RFC 5545 SEQUENCE).
@@ -37,12 +38,16 @@ def meeting_save(
     attendees: Iterable[DelegationMember] | None = None,
     partner_organisations: Iterable[Organisation] | None = None,
     partner_contacts: Iterable[Person] | None = None,
+    expected_version: int | None = None,
 ) -> Meeting:
     """Create or update a meeting with its people; bump SEQUENCE when time, place or status move.
 
-    `None` for a relation leaves it as it is; an empty list clears it.
+    `None` for a relation leaves it as it is; an empty list clears it. The version rises by
+    one per save, relations included; with `expected_version`, a meeting saved by somebody
+    else since then is left alone and EditConflict raised.
     """
     attendees = list(attendees) if attendees is not None else None
+    claim_version(meeting, expected_version)
     meeting.full_clean()
     if attendees is not None:
         _check_attendees(meeting, attendees)
@@ -106,12 +111,28 @@ def meeting_schedule(
     )
 
 
-def meeting_cancel(*, meeting: Meeting) -> Meeting:
-    """Cancelled meetings stay, so calendars show them as cancelled instead of losing them."""
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, expected_version: int | None = None) -> Meeting:
+    """Cancelled meetings stay, so calendars show them as cancelled instead of losing them.
+
+    Cancels the meeting as stored now, not the copy read earlier: a change somebody saved
+    meanwhile stays (and with `expected_version`, such a change stops the cancellation).
+    """
+    if meeting.pk is not None:
+        stored = (
+            Meeting.objects.select_for_update()
+            .filter(pk=meeting.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if stored is None or expected_version not in (None, stored):
+            raise EditConflict(Meeting.objects.filter(pk=meeting.pk).first(), Meeting)
+        meeting.refresh_from_db()
+        expected_version = stored
     if meeting.is_cancelled:
         return meeting
     meeting.status = Meeting.Status.CANCELLED
-    return meeting_save(meeting=meeting)
+    return meeting_save(meeting=meeting, expected_version=expected_version)
 
 
 @transaction.atomic
@@ -138,8 +159,12 @@ def meeting_duplicate(*, meeting: Meeting) -> Meeting:
 
 
 @transaction.atomic
-def meeting_delete(*, meeting: Meeting) -> None:
-    """Gone from feeds too; cancelling is kinder to calendars that already hold it."""
+def meeting_delete(*, meeting: Meeting, expected_version: int | None = None) -> None:
+    """Gone from feeds too; cancelling is kinder to calendars that already hold it.
+
+    With `expected_version`, a meeting changed since the user confirmed is not deleted.
+    """
+    claim_for_delete(meeting, expected_version)
     mission_id = meeting.mission_id
     meeting.delete()
     _touch_mission(mission_id)

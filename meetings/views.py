@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,6 +27,14 @@ from meetings.forms import (
 from meetings.models import Meeting
 from meetings.planning import candidate_warnings, mission_agenda
 from meetings.services import meeting_cancel, meeting_delete, meeting_duplicate, meeting_save
+from missions.concurrency import (
+    EditConflict,
+    conflict_report,
+    last_saved_by,
+    parse_version,
+    rebased_data,
+    when_text,
+)
 from missions.localtime import zone_city
 from missions.services import venue_save
 from missions.views import add_service_errors, get_mission_for_user
@@ -70,6 +78,7 @@ def agenda_print(request, slug: str):
 
 
 def _save_meeting(request, form: MeetingForm) -> Meeting | None:
+    """Save through the service; errors go on the form. EditConflict is the caller's."""
     data = form.cleaned_data
     try:
         return meeting_save(
@@ -77,13 +86,16 @@ def _save_meeting(request, form: MeetingForm) -> Meeting | None:
             attendees=data["attendees"],
             partner_organisations=data["partner_organisations"],
             partner_contacts=data["partner_contacts"],
+            expected_version=form.opened_version,
         )
+    except EditConflict:
+        raise
     except ValidationError as error:
         add_service_errors(form, error)
         return None
 
 
-def _meeting_form_page(request, mission, form, meeting=None, warnings=None):
+def _meeting_form_page(request, mission, form, meeting=None, warnings=None, conflict=None):
     context = {
         "mission": mission,
         "form": form,
@@ -91,8 +103,11 @@ def _meeting_form_page(request, mission, form, meeting=None, warnings=None):
         "warnings": warnings or [],
         "checked": warnings is not None,
         "tab": "new" if meeting is None else "",
+        "conflict": conflict,
     }
-    return render(request, "meetings/meeting_form.html", context)
+    # 409: the save was refused because somebody else saved first; the page says what.
+    status = 409 if conflict else 200
+    return render(request, "meetings/meeting_form.html", context, status=status)
 
 
 @login_required
@@ -128,9 +143,27 @@ def meeting_edit(request, slug: str, pk: int):
     meeting.mission = mission
     check_url = reverse("meetings:check_existing", args=[mission.slug, meeting.pk])
     form = MeetingForm(request.POST or None, mission=mission, instance=meeting, check_url=check_url)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         previous_sequence = meeting.sequence
-        saved = _save_meeting(request, form)
+        try:
+            saved = _save_meeting(request, form)
+        except EditConflict as error:
+            if error.current is None:
+                raise Http404 from error
+            # What they typed stays, now carrying the stored version: saving again is a
+            # deliberate choice made after seeing what changed.
+            conflict = conflict_report(form, error, zone=mission.tz)
+            fresh = _get_meeting(mission, pk)
+            fresh.mission = mission
+            form = MeetingForm(
+                rebased_data(form, error.current),
+                mission=mission,
+                instance=fresh,
+                check_url=check_url,
+            )
+            form.is_valid()
+            saved = None
         if saved is not None:
             if saved.sequence > previous_sequence:
                 messages.success(
@@ -154,7 +187,9 @@ def meeting_edit(request, slug: str, pk: int):
             meeting_pk=meeting.pk,
         )
     stored = _get_meeting(mission, pk) if form.is_bound else meeting
-    return _meeting_form_page(request, mission, form, meeting=stored, warnings=warnings)
+    return _meeting_form_page(
+        request, mission, form, meeting=stored, warnings=warnings, conflict=conflict
+    )
 
 
 @login_required
@@ -168,6 +203,12 @@ def meeting_check(request, slug: str, pk: int | None = None):
     data = form.cleaned_data
     start, end = data.get("start"), data.get("end")
     warnings, checked = [], False
+    # Somebody saved this meeting since the form was opened: say so before the save does.
+    stale = None
+    opened = data.get("version")
+    if meeting is not None and opened is not None and opened != meeting.version:
+        who, when = last_saved_by(meeting)
+        stale = {"who": who, "when": when_text(when, mission.home_tz)}
     if start and end and end > start and not form.has_error("start") and not form.has_error("end"):
         checked = True
         warnings = candidate_warnings(
@@ -183,7 +224,7 @@ def meeting_check(request, slug: str, pk: int | None = None):
     return render(
         request,
         "meetings/includes/clash_panel.html",
-        {"warnings": warnings, "checked": checked, "mission": mission},
+        {"warnings": warnings, "checked": checked, "mission": mission, "stale": stale},
     )
 
 
@@ -220,13 +261,30 @@ def meeting_duplicate_view(request, slug: str, pk: int):
 def meeting_delete_view(request, slug: str, pk: int):
     mission = get_mission_for_user(request, slug)
     meeting = get_object_or_404(Meeting.objects.filter(mission=mission).with_details(), pk=pk)
+    changed = None
     if request.method == "POST":
         title = meeting.title
-        meeting_delete(meeting=meeting)
-        messages.success(request, _("“%(title)s” deleted.") % {"title": title})
-        return redirect("meetings:agenda", mission.slug)
+        # The confirmation carries the version it showed: a meeting changed since then is
+        # shown again as it is now, to be confirmed again, not deleted unseen.
+        seen = parse_version(request.POST.get("version"))
+        try:
+            meeting_delete(meeting=meeting, expected_version=seen)
+        except EditConflict as error:
+            if error.current is None:
+                raise Http404 from error
+            meeting = get_object_or_404(
+                Meeting.objects.filter(mission=mission).with_details(), pk=pk
+            )
+            who, when = last_saved_by(meeting)
+            changed = {"who": who, "when": when}
+        else:
+            messages.success(request, _("“%(title)s” deleted.") % {"title": title})
+            return redirect("meetings:agenda", mission.slug)
     return render(
-        request, "meetings/meeting_confirm_delete.html", {"mission": mission, "meeting": meeting}
+        request,
+        "meetings/meeting_confirm_delete.html",
+        {"mission": mission, "meeting": meeting, "changed": changed},
+        status=409 if changed else 200,
     )
 
 

@@ -1,9 +1,105 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.db.models import Count
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
+from missions.concurrency import EditConflict, VersionedFormMixin, claim_version
 from missions.models import Mission, Venue
 from missions.services import mission_save, venue_save
+
+
+def versioned_form(form_class, zone=None, *, inline=False):
+    """`form_class` carrying the hidden version, checked against the stored one in clean()."""
+    bases = (
+        (form_class,)
+        if issubclass(form_class, VersionedFormMixin)
+        else (
+            VersionedFormMixin,
+            form_class,
+        )
+    )
+    attrs = {"check_version_in_clean": True, "conflict_zone": zone, "check_only_if_changed": inline}
+    return type(form_class.__name__, bases, attrs)
+
+
+def _has_version(model) -> bool:
+    return any(field.name == "version" for field in model._meta.fields)
+
+
+class VersionedAdminMixin:
+    """No lost edits in the admin (missions.concurrency).
+
+    The change form carries the version it was opened at; a stale one is a form error that
+    says who changed what (saving again then overwrites deliberately). save_model passes
+    `form.cleaned_data["version"]` to the service as expected_version; if somebody saves
+    between validation and save, everything is rolled back and the form shown again with
+    that error, never a 500. Inline rows of versioned models (delegates, people) too.
+    """
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if kwargs.get("fields", ()) is not None:
+            kwargs["fields"] = _without_version(
+                kwargs.get("fields") or flatten_fieldsets(self.get_fieldsets(request, obj))
+            )
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return versioned_form(form, zone=_zone_of(obj))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if "version" in flatten_fieldsets(fieldsets):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": (*options["fields"], "version")}), *rest]
+
+    def save_formset(self, request, form, formset, change):
+        if _has_version(formset.model):
+            deleted = {id(f) for f in formset.deleted_forms}
+            for row in formset.forms:
+                if row.instance.pk and id(row) not in deleted and row.has_changed():
+                    claim_version(row.instance, row.cleaned_data.get("version"))
+        super().save_formset(request, form, formset, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        for _attempt in range(3):
+            try:
+                return super().changeform_view(request, object_id, form_url, extra_context)
+            except EditConflict:
+                # Saved by somebody else between validation and save: all rolled back. Shown
+                # again, the form now sees the newer version and says what changed.
+                continue
+        self.message_user(
+            request,
+            _("Somebody else keeps saving this object: nothing of yours was saved. Try again."),
+            messages.ERROR,
+        )
+        return HttpResponseRedirect(request.get_full_path())
+
+
+def _without_version(fields) -> list[str]:
+    # The form declares `version` itself (VersionedFormMixin); as a model field of the form
+    # it would be written onto the object, and an empty one on a new object is refused.
+    return [name for name in fields if name != "version"]
+
+
+def _zone_of(obj):
+    mission = getattr(obj, "mission", None) if obj is not None else None
+    return mission.tz if mission is not None else None
+
+
+class VersionedInlineMixin:
+    """Inline rows carry their version too (see VersionedAdminMixin.save_formset)."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs["form"] = versioned_form(self.form, zone=getattr(obj, "tz", None), inline=True)
+        kwargs.setdefault(
+            "fields", _without_version(flatten_fieldsets(self.get_fieldsets(request, obj)))
+        )
+        return super().get_formset(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        return fields if "version" in fields else [*fields, "version"]
 
 
 class VenueInline(admin.TabularInline):
@@ -13,7 +109,7 @@ class VenueInline(admin.TabularInline):
 
 
 @admin.register(Mission)
-class MissionAdmin(admin.ModelAdmin):
+class MissionAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = (
         "title",
         "city",
@@ -67,7 +163,7 @@ class MissionAdmin(admin.ModelAdmin):
         return obj._meetings
 
     def save_model(self, request, obj, form, change):
-        mission_save(mission=obj)
+        mission_save(mission=obj, expected_version=form.cleaned_data.get("version"))
 
 
 @admin.register(Venue)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from missions.concurrency import VersionedFormMixin
 from missions.models import Mission
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -23,7 +24,7 @@ def unique_slug(text: str, *, exclude_pk: int | None = None) -> str:
     return slug
 
 
-class MissionForm(forms.ModelForm):
+class MissionForm(VersionedFormMixin, forms.ModelForm):
     slug = forms.SlugField(
         label=_("Web address"),
         max_length=80,
@@ -64,6 +65,9 @@ class MissionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        # The hidden version the form was opened at (missions.concurrency).
+        self.helper.render_hidden_fields = True
+        self.helper.form_id = "mission-form"
         self.helper.layout = Layout(
             Row(Column("title", css_class="col-md-8"), Column("status", css_class="col-md-4")),
             Row(

@@ -1,10 +1,15 @@
 from django.db import transaction
 
+from missions.concurrency import claim_version
 from missions.models import Mission, Venue
 
 
 @transaction.atomic
-def mission_save(*, mission: Mission, coordinators=None) -> Mission:
+def mission_save(
+    *, mission: Mission, coordinators=None, expected_version: int | None = None
+) -> Mission:
+    """Create or update a mission; raises EditConflict if saved since `expected_version`."""
+    claim_version(mission, expected_version)
     mission.full_clean()
     mission.save()
     if coordinators is not None:

@@ -10,9 +10,11 @@ another coordinator's mission answers 404, as if it did not exist.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from missions.concurrency import HOME_ZONE, EditConflict, conflict_report, rebased_data
 from missions.forms import MissionForm
 from missions.models import Mission, known_timezones
 from missions.services import mission_save
@@ -30,6 +32,29 @@ def add_service_errors(form, error: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def save_versioned(form, save, *, rebuild, zone=None, home_zone=HOME_ZONE):
+    """Run a write service for a form that carries a version (missions.concurrency).
+
+    Returns (saved, form, conflict): (True, form, None) once saved; a ValidationError goes
+    next to the form's fields, (False, form, None); when somebody else saved first,
+    (False, `rebuild(data)`: a new form holding what was typed with the current version,
+    the ConflictReport to show above it). Deleted meanwhile: 404.
+    """
+    try:
+        save()
+    except EditConflict as error:
+        if error.current is None:
+            raise Http404 from error
+        report = conflict_report(form, error, zone=zone, home_zone=home_zone)
+        fresh = rebuild(rebased_data(form, error.current))
+        fresh.is_valid()
+        return False, fresh, report
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return False, form, None
+    return True, form, None
 
 
 def _zones() -> list[str]:
@@ -54,16 +79,24 @@ def mission_create(request):
 def mission_edit(request, slug: str):
     mission = get_mission_for_user(request, slug)
     form = MissionForm(request.POST or None, instance=mission)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
-            mission = mission_save(mission=form.save(commit=False))
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        saved, form, conflict = save_versioned(
+            form,
+            lambda: mission_save(
+                mission=form.save(commit=False), expected_version=form.opened_version
+            ),
+            rebuild=lambda data: MissionForm(data, instance=get_mission_for_user(request, slug)),
+            home_zone=mission.home_tz,
+        )
+        if saved:
             messages.success(request, _("Mission saved."))
             return redirect("meetings:agenda", mission.slug)
     # A failed edit must not rename the page header: show the stored mission.
     stored = get_mission_for_user(request, slug) if form.is_bound else mission
     return render(
-        request, "missions/form.html", {"form": form, "mission": stored, "zones": _zones()}
+        request,
+        "missions/form.html",
+        {"form": form, "mission": stored, "zones": _zones(), "conflict": conflict},
+        status=409 if conflict else 200,
     )
