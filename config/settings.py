@@ -44,7 +44,13 @@ def database_from_url(url: str) -> dict:
     if parts.scheme == "sqlite":
         path = unquote(parts.path[1:] if parts.path.startswith("/") else parts.path)
         path = path or "db.sqlite3"
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / path}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": BASE_DIR / path,
+            # Writers take the lock when their transaction begins: two coordinators saving at
+            # once wait for each other instead of one getting "database is locked".
+            "OPTIONS": {"transaction_mode": "IMMEDIATE"},
+        }
     if parts.scheme in {"postgres", "postgresql", "pgsql"}:
         return {
             "ENGINE": "django.db.backends.postgresql",
