@@ -1,14 +1,16 @@
 from django.db import transaction
 
+from missions.history import one_history_record
 from missions.models import Mission, Venue
 
 
 @transaction.atomic
 def mission_save(*, mission: Mission, coordinators=None) -> Mission:
     mission.full_clean()
-    mission.save()
-    if coordinators is not None:
-        mission.coordinators.set(coordinators)
+    with one_history_record(mission):
+        mission.save()
+        if coordinators is not None:
+            mission.coordinators.set(coordinators)
     return mission
 
 
