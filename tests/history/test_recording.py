@@ -60,7 +60,9 @@ def test_a_meeting_scheduled_with_its_people_is_one_record_holding_them(planned)
 def test_changing_fields_and_people_in_one_save_is_one_record(planned):
     _, _, rossi, bianchi, partner, meeting = planned
     meeting.title = "Renamed"
-    meeting_save(meeting=meeting, attendees=[bianchi], partner_organisations=[], partner_contacts=[])
+    meeting_save(
+        meeting=meeting, attendees=[bianchi], partner_organisations=[], partner_contacts=[]
+    )
     assert types(meeting.history) == ["+", "~"]
     latest = meeting.history.order_by("history_id").last()
     assert latest.title == "Renamed"
