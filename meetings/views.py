@@ -24,6 +24,7 @@ from meetings.forms import (
     OrganisationQuickForm,
     VenueQuickForm,
 )
+from meetings.history import meeting_history
 from meetings.models import Meeting
 from meetings.planning import candidate_warnings, mission_agenda
 from meetings.services import meeting_cancel, meeting_delete, meeting_duplicate, meeting_save
@@ -83,8 +84,10 @@ def _save_meeting(request, form: MeetingForm) -> Meeting | None:
         return None
 
 
-def _meeting_form_page(request, mission, form, meeting=None, warnings=None):
+def _meeting_form_page(request, mission, form, meeting=None, warnings=None, history=None):
     context = {
+        "history": history or [],
+        "home_label": zone_city(mission.home_timezone),
         "mission": mission,
         "form": form,
         "meeting": meeting,
@@ -154,7 +157,10 @@ def meeting_edit(request, slug: str, pk: int):
             meeting_pk=meeting.pk,
         )
     stored = _get_meeting(mission, pk) if form.is_bound else meeting
-    return _meeting_form_page(request, mission, form, meeting=stored, warnings=warnings)
+    stored.mission = mission
+    return _meeting_form_page(
+        request, mission, form, meeting=stored, warnings=warnings, history=meeting_history(stored)
+    )
 
 
 @login_required

@@ -31,6 +31,10 @@ from simple_history.models import HistoricalRecords
 
 # Bookkeeping, not something a coordinator changed.
 QUIET_FIELDS = {"id", "created", "updated", "version"}
+# The mission a venue, delegate or meeting belongs to never changes: not worth a query.
+QUIET_FIELDS.add("mission")
+# Set once, the same for the life of the meeting.
+QUIET_FIELDS.add("uid")
 # Secrets: say that they changed, never show them.
 SECRET_FIELDS = {"token", "feed_token"}
 RESTORED = "restored"
@@ -185,7 +189,12 @@ class Names:
         self.wanted[model].update(i for i in ids if i is not None)
 
     def load(self) -> None:
-        for model, ids in self.wanted.items():
+        """Fetch what was wanted since the last load (one query per model, plus one per
+        model with objects deleted since)."""
+        for model, wanted in self.wanted.items():
+            ids = wanted - self.names.get(model, {}).keys()
+            if not ids:
+                continue
             queryset = self.querysets.get(model, model._default_manager.all())
             found = {obj.pk: str(obj) for obj in queryset.filter(pk__in=ids)}
             missing = ids - found.keys()
@@ -198,7 +207,8 @@ class Names:
                 if related:
                     prefetch_related_objects(list(latest.values()), *related)
                 found.update({pk: str(obj) for pk, obj in latest.items()})
-            self.names[model] = found
+            found.update({pk: "" for pk in ids - found.keys()})  # asked once, not again
+            self.names.setdefault(model, {}).update(found)
 
     def name(self, model, pk) -> str:
         if pk is None:

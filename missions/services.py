@@ -19,3 +19,10 @@ def venue_save(*, venue: Venue) -> Venue:
     venue.full_clean()
     venue.save()
     return venue
+
+
+@transaction.atomic
+def mission_delete(*, mission: Mission) -> None:
+    """The mission with its venues, delegation and meetings; every one of them leaves a
+    history record, so the whole can be restored (meetings.services.mission_restore)."""
+    mission.delete()

@@ -175,7 +175,11 @@ def test_mission_deleted_in_the_admin_comes_back_with_every_feed_as_before(
     gone_before_pk = gone_before.pk
     meeting_delete(meeting=gone_before)
     coordinator = make_coordinator(mission)
-    feeds = {rossi.token: feed(rossi), bianchi.token: feed(bianchi), "programme": programme(mission)}
+    feeds = {
+        rossi.token: feed(rossi),
+        bianchi.token: feed(bianchi),
+        "programme": programme(mission),
+    }
     before = {key: events(client, url) for key, url in feeds.items()}
     assert len(before["programme"]) == 2
     root = django_user_model.objects.create_superuser("root", "root@example.org", "pw")
