@@ -1,6 +1,7 @@
 """History on the planner's pages, deleted meetings and missions restored from the planner."""
 
 import re
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.django_db
 def text(response) -> str:
     """The page as a reader sees it: tags dropped, spaces collapsed."""
     html = response.content.decode()
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 @pytest.fixture
