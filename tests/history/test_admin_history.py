@@ -84,3 +84,16 @@ def test_admin_history_queries_do_not_grow(
     with django_assert_num_queries(12):
         response = superuser_client.get(url)
     assert response.status_code == 200
+
+
+def test_admin_refuses_to_delete_a_venue_with_meetings_and_says_why(
+    superuser_client,  # noqa: F811
+    one_of_each,  # noqa: F811
+):
+    venue = one_of_each["venue"]
+    url = reverse("admin:missions_venue_delete", args=[venue.pk])
+    page = text(superuser_client.get(url))
+    assert "would require deleting the following protected related objects" in page
+    assert "Meeting: " in page
+    assert superuser_client.post(url, {"post": "yes"}).status_code in (200, 403)
+    assert type(venue).objects.filter(pk=venue.pk).exists()
