@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -189,6 +189,8 @@ def meeting_restore(*, mission: Mission, deleted) -> tuple[Meeting, list[str]]:
     """
     if deleted.history_type != "-" or deleted.mission_id != mission.pk:
         raise ValidationError(_("This is not a meeting deleted from this mission."))
+    # Two clicks on "Restore" at once: the second waits here, then finds the meeting back.
+    Mission.objects.select_for_update().filter(pk=mission.pk).first()
     if Meeting.objects.filter(uid=deleted.uid).exists():
         raise ValidationError(_("“%(title)s” is already back.") % {"title": deleted.title})
     before = state_before(deleted) or deleted
@@ -302,6 +304,11 @@ def mission_restore(*, deleted) -> tuple[Mission, list[str]]:
     coordinators = list(User.objects.filter(pk__in=m2m_ids(before, "coordinators")))
     try:
         mission = mission_save(mission=mission, coordinators=coordinators)
+    except IntegrityError as error:
+        # Restored by someone else at the same moment (same id): nothing to do twice.
+        raise ValidationError(
+            _("“%(title)s” is already back.") % {"title": deleted.title}
+        ) from error
     except ValidationError as error:
         if "slug" in getattr(error, "error_dict", {}):
             raise ValidationError(
