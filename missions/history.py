@@ -196,7 +196,7 @@ class Names:
             if not ids:
                 continue
             queryset = self.querysets.get(model, model._default_manager.all())
-            found = {obj.pk: str(obj) for obj in queryset.filter(pk__in=ids)}
+            found = {obj.pk: _label(obj) for obj in queryset.filter(pk__in=ids)}
             missing = ids - found.keys()
             history = getattr(model, "history", None)
             if missing and history is not None:
@@ -214,6 +214,13 @@ class Names:
         if pk is None:
             return ""
         return self.names.get(model, {}).get(pk) or _("#%(pk)s (deleted)") % {"pk": pk}
+
+
+def _label(obj) -> str:
+    # Users (a mission's coordinators) by name, as the top bar shows them.
+    if hasattr(obj, "get_full_name"):
+        return obj.get_full_name() or obj.get_username()
+    return str(obj)
 
 
 def _value(model_field, value, names: Names, zone: tzinfo | None) -> str:

@@ -314,3 +314,29 @@ def test_missions_list_queries_do_not_grow_with_deleted_missions(
     with django_assert_num_queries(6):
         response = client.get(reverse("missions:list"))
     assert text(response).count("with everything in it") == deleted
+
+
+def test_mission_history_tells_a_mission_edit_and_who_coordinates(planner, anna, mission):
+    from tests.missions.test_views import mission_data
+
+    url = reverse("missions:edit", args=[mission.slug])
+    assert reverse("missions:history", args=[mission.slug]) in planner.get(url).content.decode()
+    data = mission_data(
+        title="VTM Michigan 2025 (revised)",
+        slug=mission.slug,
+        city=mission.city,
+        region=mission.region,
+        country=mission.country,
+        timezone=mission.timezone,
+        start_date="2025-04-22",
+        end_date="2025-04-25",
+        status=mission.status,
+        organiser="",
+    )
+    response = planner.post(url, data)
+    assert response.status_code == 302, text(response)[:2000]
+    page = text(planner.get(reverse("missions:history", args=[mission.slug])))
+    assert "Mission changed" in page
+    assert "Title : VTM Michigan 2025 → VTM Michigan 2025 (revised)" in page
+    assert "End date : Thu 24 Apr 2025 → Fri 25 Apr 2025" in page
+    assert "Coordinators : + Anna Verdi" in page
