@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from delegations.models import DelegationMember, Organisation, Person
 from missions.history import Names, history_entries
@@ -53,6 +54,7 @@ def _page(request, *, title, subject, back_url, entries, zone, mission=None):
 
 
 @login_required
+@require_safe
 def member_history(request, slug: str, pk: int):
     mission = get_mission_for_user(request, slug)
     records = _records(DelegationMember.history.filter(id=pk, mission_id=mission.pk))
@@ -81,6 +83,7 @@ def member_history(request, slug: str, pk: int):
 
 
 @login_required
+@require_safe
 def contact_history(request, pk: int):
     person = get_object_or_404(Person, pk=pk)
     if not person_visible_to(request.user, person):
@@ -96,6 +99,7 @@ def contact_history(request, pk: int):
 
 
 @login_required
+@require_safe
 def organisation_history(request, pk: int):
     organisation = get_object_or_404(Organisation, pk=pk)
     return _page(

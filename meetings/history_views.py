@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from meetings.history import MISSION_HISTORY_LIMIT, mission_history
 from meetings.services import (
@@ -33,6 +33,7 @@ def _say_lost(request, lost: list[str]) -> None:
 
 
 @login_required
+@require_safe
 def mission_history_view(request, slug: str):
     mission = get_mission_for_user(request, slug)
     context = {
@@ -45,6 +46,7 @@ def mission_history_view(request, slug: str):
 
 
 @login_required
+@require_safe
 def deleted_meetings_view(request, slug: str):
     mission = get_mission_for_user(request, slug)
     records = deleted_meetings(mission)
