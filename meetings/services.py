@@ -298,6 +298,7 @@ def mission_restore(*, deleted) -> tuple[Mission, list[str]]:
         raise ValidationError(_("“%(title)s” is already back.") % {"title": deleted.title})
     before = state_before(deleted) or deleted
     mission = Mission(**_fields_of(deleted, Mission))
+    mission._change_reason = RESTORED  # read by simple-history for the record
     if Mission.objects.filter(feed_token=mission.feed_token).exists():
         mission.feed_token = new_secret()
     User = get_user_model()
@@ -320,9 +321,11 @@ def mission_restore(*, deleted) -> tuple[Mission, list[str]]:
     lost = []
     for record in _latest_cascaded(Venue.history.model, deleted.id):
         venue = Venue(**_fields_of(record, Venue))
+        venue._change_reason = RESTORED
         venue_save(venue=venue)
     for record in _latest_cascaded(DelegationMember.history.model, deleted.id):
         member = DelegationMember(**_fields_of(record, DelegationMember))
+        member._change_reason = RESTORED
         if not Person.objects.filter(pk=member.person_id).exists():
             lost.append(_("A delegate's contact card was deleted since: add them again."))
             continue

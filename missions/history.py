@@ -59,7 +59,7 @@ def write_history_record(instance: models.Model, history_type: str, reason: str 
         history_date=timezone.now(),
         history_type=history_type,
         history_user=history_model.get_default_history_user(instance),
-        history_change_reason=reason or None,
+        history_change_reason=reason or getattr(instance, "_change_reason", None) or None,
         **{f.attname: getattr(instance, f.attname) for f in history_model.tracked_fields},
     )
     record.save()

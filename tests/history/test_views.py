@@ -340,3 +340,19 @@ def test_mission_history_tells_a_mission_edit_and_who_coordinates(planner, anna,
     assert "Title : VTM Michigan 2025 → VTM Michigan 2025 (revised)" in page
     assert "End date : Thu 24 Apr 2025 → Fri 25 Apr 2025" in page
     assert "Coordinators : + Anna Verdi" in page
+
+
+def test_mission_history_tells_the_delete_and_the_restore(planner, mission, meeting):
+    planner.post(reverse("missions:delete", args=[mission.slug]))
+    record = Mission.history.get(id=mission.pk, history_type="-")
+    planner.post(reverse("missions:restore", args=[record.history_id]))
+    page = text(planner.get(reverse("missions:history", args=[mission.slug])))
+    for subject in (
+        "Mission",
+        "Venue “Rivian plant”",
+        "Delegate Mario Rossi",
+        "Meeting “Rivian”",
+    ):
+        assert f"{subject} restored" in page, subject
+        assert f"{subject} deleted" in page, subject
+    assert page.index("Mission restored") < page.index("Mission deleted")
