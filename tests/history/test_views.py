@@ -356,3 +356,23 @@ def test_mission_history_tells_the_delete_and_the_restore(planner, mission, meet
         assert f"{subject} restored" in page, subject
         assert f"{subject} deleted" in page, subject
     assert page.index("Mission restored") < page.index("Mission deleted")
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_deleted_meetings_page_queries_do_not_grow(
+    planner, mission, django_assert_num_queries, count
+):
+    venue = make_venue(mission)
+    for n in range(count):
+        doomed = make_meeting(
+            mission,
+            local(mission, 2025, 4, 22, 8 + n % 10),
+            local(mission, 2025, 4, 22, 9 + n % 10),
+            venue=venue,
+        )
+        meeting_delete(meeting=doomed)
+    url = reverse("meetings:deleted", args=[mission.slug])
+    # 1 session, 2 user, 3 mission, 4 deleted meetings with who deleted them, 5 venues.
+    with django_assert_num_queries(5):
+        response = planner.get(url)
+    assert response.content.decode().count('action="/missions/') == count
