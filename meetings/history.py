@@ -9,8 +9,9 @@ from meetings.models import Meeting
 from missions.history import Names, history_entries
 from missions.models import Mission, Venue
 
-# A mission's page shows its latest changes; older ones stay in the admin's history.
+# Pages show the latest changes; older ones stay in the admin's history.
 MISSION_HISTORY_LIMIT = 300
+MEETING_HISTORY_LIMIT = 100
 
 
 def _names() -> Names:
@@ -24,13 +25,16 @@ def _records(history_queryset, limit: int | None = None) -> list:
     return list(queryset)
 
 
-def meeting_history(meeting: Meeting) -> list:
-    """Every change of one meeting, newest first, with times in its mission's zone."""
-    return history_entries(
-        _records(Meeting.history.filter(id=meeting.pk)),
+def meeting_history(meeting: Meeting, limit: int = MEETING_HISTORY_LIMIT) -> list:
+    """The changes of one meeting (the latest `limit`), newest first, with times in its
+    mission's zone."""
+    entries = history_entries(
+        # One more than shown: the oldest shown is told as a change from it.
+        _records(Meeting.history.filter(id=meeting.pk), limit + 1),
         zone=meeting.mission.tz,
         names=_names(),
     )
+    return entries[:limit]
 
 
 def mission_history(mission: Mission, limit: int = MISSION_HISTORY_LIMIT) -> list:

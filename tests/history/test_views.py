@@ -376,3 +376,16 @@ def test_deleted_meetings_page_queries_do_not_grow(
     with django_assert_num_queries(5):
         response = planner.get(url)
     assert response.content.decode().count('action="/missions/') == count
+
+
+def test_meeting_page_shows_the_latest_changes_each_told_against_the_one_before(mission, meeting):
+    from meetings.history import meeting_history
+
+    for n in range(5):
+        meeting.title = f"Title {n}"
+        meeting_save(meeting=meeting)
+    entries = meeting_history(meeting, limit=3)
+    assert [entry.kind for entry in entries] == ["changed"] * 3
+    assert [(c.label, c.old, c.new) for c in entries[-1].changes] == [
+        ("Title", "Title 1", "Title 2")
+    ]
