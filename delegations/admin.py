@@ -13,7 +13,8 @@ from delegations.services import (
     organisation_save,
     person_save,
 )
-from missions.admin import MissionAdmin, VersionedAdminMixin, VersionedInlineMixin
+from missions.admin import HistoryAdmin, MissionAdmin, VersionedAdminMixin, VersionedInlineMixin
+from missions.history import Names
 
 
 class DelegationMemberInline(VersionedInlineMixin, admin.TabularInline):
@@ -36,7 +37,7 @@ class PersonInline(VersionedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(VersionedAdminMixin, admin.ModelAdmin):
+class OrganisationAdmin(VersionedAdminMixin, HistoryAdmin):
     list_display = ("name", "short_name", "kind", "sector", "city", "country", "people_count")
     list_filter = ("kind", "country", "sector")
     search_fields = ("name", "short_name", "sector", "city", "country")
@@ -56,7 +57,7 @@ class OrganisationAdmin(VersionedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(VersionedAdminMixin, admin.ModelAdmin):
+class PersonAdmin(VersionedAdminMixin, HistoryAdmin):
     list_display = ("full_name", "position", "organisation", "email", "preferred_language")
     list_filter = ("preferred_language", "organisation__kind", "organisation")
     search_fields = ("first_name", "last_name", "position", "email", "organisation__name")
@@ -72,7 +73,7 @@ class PersonAdmin(VersionedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(DelegationMember)
-class DelegationMemberAdmin(VersionedAdminMixin, admin.ModelAdmin):
+class DelegationMemberAdmin(VersionedAdminMixin, HistoryAdmin):
     form = DelegationMemberAdminForm
     list_display = ("person", "organisation", "mission", "role", "arrival", "departure")
     list_filter = ("mission", "role")
@@ -83,6 +84,9 @@ class DelegationMemberAdmin(VersionedAdminMixin, admin.ModelAdmin):
     exclude = ("token",)
     actions = ["rotate_tokens", "send_links"]
     readonly_fields = ("personal_links",)
+
+    def history_names(self) -> Names:
+        return Names({DelegationMember: DelegationMember.objects.select_related("person")})
 
     @admin.display(description=_("organisation"))
     def organisation(self, obj: DelegationMember):

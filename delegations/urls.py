@@ -1,6 +1,6 @@
 from django.urls import path
 
-from delegations import views
+from delegations import history_views, views
 
 app_name = "delegations"
 
@@ -23,11 +23,24 @@ urlpatterns = [
         views.member_send_links,
         name="member_send_links",
     ),
+    path(
+        "missions/<slug:slug>/delegation/<int:pk>/history/",
+        history_views.member_history,
+        name="member_history",
+    ),
     path("partners/", views.partners, name="partners"),
     path("partners/new/", views.organisation_form, name="organisation_create"),
     path("partners/<int:pk>/", views.organisation_detail, name="organisation"),
     path("partners/<int:pk>/edit/", views.organisation_form, name="organisation_edit"),
+    path(
+        "partners/<int:pk>/history/",
+        history_views.organisation_history,
+        name="organisation_history",
+    ),
     path("partners/contacts/", views.contacts, name="contacts"),
     path("partners/contacts/new/", views.contact_form, name="contact_create"),
     path("partners/contacts/<int:pk>/edit/", views.contact_form, name="contact_edit"),
+    path(
+        "partners/contacts/<int:pk>/history/", history_views.contact_history, name="contact_history"
+    ),
 ]

@@ -3,10 +3,12 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from delegations.models import DelegationMember
 from meetings.forms import MeetingAdminForm
 from meetings.models import Meeting
 from meetings.services import meeting_cancel, meeting_duplicate, meeting_save
-from missions.admin import VersionedAdminMixin
+from missions.admin import HistoryAdmin, VersionedAdminMixin
+from missions.history import Names
 
 
 class LocalDayFilter(admin.SimpleListFilter):
@@ -48,7 +50,7 @@ class LocalDayFilter(admin.SimpleListFilter):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(VersionedAdminMixin, admin.ModelAdmin):
+class MeetingAdmin(VersionedAdminMixin, HistoryAdmin):
     form = MeetingAdminForm
     list_display = (
         "title",
@@ -100,6 +102,9 @@ class MeetingAdmin(VersionedAdminMixin, admin.ModelAdmin):
         start, end = obj.local_start, obj.local_end
         zone = start.tzname()
         return f"{start:%H:%M}–{end:%H:%M} {zone}"
+
+    def history_names(self) -> Names:
+        return Names({DelegationMember: DelegationMember.objects.select_related("person")})
 
     def save_model(self, request, obj, form, change):
         # Relations are saved by the service in the same transaction (see save_related).

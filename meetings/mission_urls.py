@@ -3,7 +3,7 @@ clone views need meetings and delegations; missions/ itself imports nothing of o
 
 from django.urls import path
 
-from meetings import mission_views
+from meetings import history_views, mission_views
 from missions import views
 
 app_name = "missions"
@@ -13,4 +13,11 @@ urlpatterns = [
     path("missions/new/", views.mission_create, name="create"),
     path("missions/<slug:slug>/edit/", views.mission_edit, name="edit"),
     path("missions/<slug:slug>/clone/", mission_views.mission_clone_view, name="clone"),
+    path("missions/<slug:slug>/history/", history_views.mission_history_view, name="history"),
+    path("missions/<slug:slug>/delete/", history_views.mission_delete_view, name="delete"),
+    path(
+        "missions/deleted/<int:history_id>/restore/",
+        history_views.mission_restore_view,
+        name="restore",
+    ),
 ]

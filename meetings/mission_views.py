@@ -1,15 +1,23 @@
 """Mission pages that need meetings and delegations: the list (counts, clashes) and clone."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meetings.planning import mission_clone, mission_summaries
+from meetings.services import deleted_missions
 from missions.forms import MissionCloneForm
+from missions.history import user_label
 from missions.models import Mission
 from missions.views import add_service_errors, get_mission_for_user
+
+# Deleted missions offered for restoring on the list; older ones from the admin's history.
+RECENTLY_DELETED = timedelta(days=90)
 
 
 @login_required
@@ -17,7 +25,10 @@ def mission_list(request):
     missions = list(Mission.objects.visible_to(request.user))
     summaries = mission_summaries(missions)
     rows = [(mission, summaries[mission.pk]) for mission in missions]
-    return render(request, "missions/list.html", {"rows": rows})
+    deleted = deleted_missions(request.user, since=timezone.now() - RECENTLY_DELETED)
+    for record in deleted:
+        record.who = user_label(record.history_user)
+    return render(request, "missions/list.html", {"rows": rows, "deleted": deleted})
 
 
 @login_required

@@ -71,7 +71,9 @@ class Meeting(models.Model):
     venue = models.ForeignKey(
         Venue,
         verbose_name=_("venue"),
-        on_delete=models.PROTECT,
+        # RESTRICT, not PROTECT: a venue with meetings cannot be deleted on its own, but
+        # deleting the whole mission takes both (and can be restored from history).
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="meetings",

@@ -1,15 +1,22 @@
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from simple_history.models import HistoricalRecords
 
-from delegations.models import DelegationMember, Organisation, Person
+from delegations.models import DelegationMember, Organisation, Person, new_token
+from delegations.services import delegation_member_save
 from meetings.models import Meeting, new_uid
 from missions.concurrency import EditConflict, claim_for_delete, claim_version
-from missions.models import Mission, Venue
+from missions.history import RESTORED, WITH_MISSION, m2m_ids, one_history_record, state_before
+from missions.models import Mission, Venue, new_secret
+from missions.services import mission_save, venue_save
 
 # A change to any of these means calendars must replace their copy (RFC 5545 SEQUENCE).
 SEQUENCE_FIELDS = ("start", "end", "venue_id", "status")
@@ -39,6 +46,7 @@ def meeting_save(
     partner_organisations: Iterable[Organisation] | None = None,
     partner_contacts: Iterable[Person] | None = None,
     expected_version: int | None = None,
+    history_reason: str = "",
 ) -> Meeting:
     """Create or update a meeting with its people; bump SEQUENCE when time, place or status move.
 
@@ -61,13 +69,15 @@ def meeting_save(
         if previous is not None:
             moved = any(previous[name] != getattr(meeting, name) for name in SEQUENCE_FIELDS)
             meeting.sequence = previous["sequence"] + (1 if moved else 0)
-    meeting.save()
-    if attendees is not None:
-        meeting.attendees.set(attendees)
-    if partner_organisations is not None:
-        meeting.partner_organisations.set(partner_organisations)
-    if partner_contacts is not None:
-        meeting.partner_contacts.set(partner_contacts)
+    # One history record for the meeting and its people, not one per relation changed.
+    with one_history_record(meeting, reason=history_reason):
+        meeting.save()
+        if attendees is not None:
+            meeting.attendees.set(attendees)
+        if partner_organisations is not None:
+            meeting.partner_organisations.set(partner_organisations)
+        if partner_contacts is not None:
+            meeting.partner_contacts.set(partner_contacts)
     _touch_mission(meeting.mission_id)
     return meeting
 
@@ -168,3 +178,190 @@ def meeting_delete(*, meeting: Meeting, expected_version: int | None = None) -> 
     mission_id = meeting.mission_id
     meeting.delete()
     _touch_mission(mission_id)
+
+
+# --- Restoring what was deleted (from django-simple-history's records) ------------------------
+
+
+def _fields_of(record, model) -> dict:
+    """The stored fields of a historical record, ready for `model(**fields)`."""
+    return {f.attname: getattr(record, f.attname) for f in model.history.model.tracked_fields}
+
+
+def deleted_meetings(mission: Mission) -> list:
+    """The meetings deleted from this mission and not back since, newest deletion first:
+    their "-" records (with who deleted them) in one query."""
+    records = (
+        Meeting.history.filter(mission_id=mission.pk, history_type="-")
+        .exclude(uid__in=Meeting.objects.values("uid"))
+        .select_related("history_user")
+        .order_by("-history_id")
+    )
+    latest, seen = [], set()
+    for record in records:
+        if record.uid not in seen:  # deleted, restored and deleted again: the last one
+            seen.add(record.uid)
+            latest.append(record)
+    return latest
+
+
+@transaction.atomic
+def meeting_restore(*, mission: Mission, deleted) -> tuple[Meeting, list[str]]:
+    """Bring a deleted meeting back as it was: same id (if free), UID, SEQUENCE, times,
+    notes and outcome, venue (if it still exists), the attendees still in the delegation
+    and the partners still in the directory. Returns the meeting and what could not come
+    back, in words.
+    """
+    if deleted.history_type != "-" or deleted.mission_id != mission.pk:
+        raise ValidationError(_("This is not a meeting deleted from this mission."))
+    # Two clicks on "Restore" at once: the second waits here, then finds the meeting back.
+    Mission.objects.select_for_update().filter(pk=mission.pk).first()
+    if Meeting.objects.filter(uid=deleted.uid).exists():
+        raise ValidationError(_("“%(title)s” is already back.") % {"title": deleted.title})
+    before = state_before(deleted) or deleted
+    meeting = Meeting(**_fields_of(deleted, Meeting))
+    meeting.mission = mission
+    if Meeting.objects.filter(pk=meeting.pk).exists():
+        meeting.pk = None
+    lost = []
+    if meeting.venue_id and not Venue.objects.filter(pk=meeting.venue_id, mission=mission).exists():
+        meeting.venue = None
+        lost.append(_("Its venue no longer exists: choose another one."))
+    attendee_ids = m2m_ids(before, "attendees")
+    attendees = list(DelegationMember.objects.filter(mission=mission, pk__in=attendee_ids))
+    if len(attendees) < len(attendee_ids):
+        missing = len(attendee_ids) - len(attendees)
+        lost.append(
+            ngettext(
+                "%(count)d attendee is no longer in the delegation.",
+                "%(count)d attendees are no longer in the delegation.",
+                missing,
+            )
+            % {"count": missing}
+        )
+    organisation_ids = m2m_ids(before, "partner_organisations")
+    contact_ids = m2m_ids(before, "partner_contacts")
+    organisations = list(Organisation.objects.filter(pk__in=organisation_ids))
+    contacts = list(Person.objects.filter(pk__in=contact_ids))
+    if len(organisations) < len(organisation_ids) or len(contacts) < len(contact_ids):
+        lost.append(_("Some partners are no longer in the directory."))
+    meeting = meeting_save(
+        meeting=meeting,
+        attendees=attendees,
+        partner_organisations=organisations,
+        partner_contacts=contacts,
+        history_reason=RESTORED,
+    )
+    # auto_now_add stamped it now: it was created back then.
+    Meeting.objects.filter(pk=meeting.pk).update(created=deleted.created)
+    return meeting, lost
+
+
+def deleted_missions(user, *, since=None) -> list:
+    """Missions deleted (and not back) that `user` may restore: a superuser any, others
+    those they coordinated when it was deleted. Newest first, in three queries."""
+    if not user.is_authenticated:
+        return []
+    records = Mission.history.filter(history_type="-").exclude(id__in=Mission.objects.values("id"))
+    if since is not None:
+        records = records.filter(history_date__gte=since)
+    latest = {}
+    for record in records.select_related("history_user").order_by("history_id"):
+        latest[record.id] = record
+    if not latest:
+        return []
+    coordinators = mission_coordinators_at_deletion(list(latest.values()))
+    return sorted(
+        (r for r in latest.values() if user.is_superuser or user.pk in coordinators[r.history_id]),
+        key=lambda r: r.history_id,
+        reverse=True,
+    )
+
+
+def mission_coordinators_at_deletion(deleted_records: list) -> dict[int, set[int]]:
+    """{history_id of a "-" record: ids of the mission's coordinators just before it}."""
+    ids = {r.id for r in deleted_records}
+    earlier = (
+        Mission.history.filter(id__in=ids).exclude(history_type="-").values_list("history_id", "id")
+    )
+    before = {}
+    for deleted in deleted_records:
+        candidates = [h for h, i in earlier if i == deleted.id and h < deleted.history_id]
+        before[deleted.history_id] = max(candidates) if candidates else None
+    field = Mission._meta.get_field("coordinators")
+    m2m_model = HistoricalRecords.m2m_models[field]
+    rows = m2m_model.objects.filter(
+        history_id__in=[h for h in before.values() if h is not None]
+    ).values_list("history_id", "user_id")
+    users = defaultdict(set)
+    for history_id, user_id in rows:
+        users[history_id].add(user_id)
+    return {deleted: users[previous] for deleted, previous in before.items()}
+
+
+def _latest_cascaded(history_model, mission_pk: int) -> list:
+    """Records of objects that went with the mission (and have not come back since)."""
+    records = history_model.objects.filter(mission_id=mission_pk).order_by("history_id")
+    latest = {}
+    for record in records:
+        latest[record.id] = record
+    return [
+        r
+        for r in latest.values()
+        if r.history_type == "-" and r.history_change_reason == WITH_MISSION
+    ]
+
+
+@transaction.atomic
+def mission_restore(*, deleted) -> tuple[Mission, list[str]]:
+    """Bring a deleted mission back with what went with it: venues, delegation members
+    (same tokens, so their links work again), meetings (same UIDs and SEQUENCE) and their
+    people. Returns the mission and what could not come back, in words."""
+    if deleted.history_type != "-":
+        raise ValidationError(_("This is not a deleted mission."))
+    if Mission.objects.filter(pk=deleted.id).exists():
+        raise ValidationError(_("“%(title)s” is already back.") % {"title": deleted.title})
+    before = state_before(deleted) or deleted
+    mission = Mission(**_fields_of(deleted, Mission))
+    mission._change_reason = RESTORED  # read by simple-history for the record
+    if Mission.objects.filter(feed_token=mission.feed_token).exists():
+        mission.feed_token = new_secret()
+    User = get_user_model()
+    coordinators = list(User.objects.filter(pk__in=m2m_ids(before, "coordinators")))
+    try:
+        mission = mission_save(mission=mission, coordinators=coordinators)
+    except IntegrityError as error:
+        # Restored by someone else at the same moment (same id): nothing to do twice.
+        raise ValidationError(
+            _("“%(title)s” is already back.") % {"title": deleted.title}
+        ) from error
+    except ValidationError as error:
+        if "slug" in getattr(error, "error_dict", {}):
+            raise ValidationError(
+                _("Another mission now uses the address “%(slug)s”: rename or delete it first.")
+                % {"slug": deleted.slug}
+            ) from error
+        raise
+    Mission.objects.filter(pk=mission.pk).update(created=deleted.created)
+    lost = []
+    for record in _latest_cascaded(Venue.history.model, deleted.id):
+        venue = Venue(**_fields_of(record, Venue))
+        venue._change_reason = RESTORED
+        venue_save(venue=venue)
+    for record in _latest_cascaded(DelegationMember.history.model, deleted.id):
+        member = DelegationMember(**_fields_of(record, DelegationMember))
+        member._change_reason = RESTORED
+        if not Person.objects.filter(pk=member.person_id).exists():
+            lost.append(_("A delegate's contact card was deleted since: add them again."))
+            continue
+        if DelegationMember.objects.filter(token=member.token).exists():
+            member.token = new_token()
+        delegation_member_save(member=member)
+        DelegationMember.objects.filter(pk=member.pk).update(created=record.created)
+    for record in sorted(
+        _latest_cascaded(Meeting.history.model, deleted.id), key=lambda r: (r.start, r.id)
+    ):
+        _meeting, meeting_lost = meeting_restore(mission=mission, deleted=record)
+        lost.extend(meeting_lost)
+    _touch_mission(mission.pk)
+    return mission, lost

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import views
+from meetings import history_views, views
 
 app_name = "meetings"
 
@@ -27,4 +27,14 @@ urlpatterns = [
         "missions/<slug:slug>/meetings/<int:pk>/delete/", views.meeting_delete_view, name="delete"
     ),
     path("missions/<slug:slug>/add/<slug:kind>/", views.quick_add, name="quick_add"),
+    path(
+        "missions/<slug:slug>/meetings/deleted/",
+        history_views.deleted_meetings_view,
+        name="deleted",
+    ),
+    path(
+        "missions/<slug:slug>/meetings/deleted/<int:history_id>/restore/",
+        history_views.meeting_restore_view,
+        name="restore",
+    ),
 ]

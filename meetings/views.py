@@ -24,6 +24,7 @@ from meetings.forms import (
     OrganisationQuickForm,
     VenueQuickForm,
 )
+from meetings.history import meeting_history
 from meetings.models import Meeting
 from meetings.planning import candidate_warnings, mission_agenda
 from meetings.services import meeting_cancel, meeting_delete, meeting_duplicate, meeting_save
@@ -95,8 +96,12 @@ def _save_meeting(request, form: MeetingForm) -> Meeting | None:
         return None
 
 
-def _meeting_form_page(request, mission, form, meeting=None, warnings=None, conflict=None):
+def _meeting_form_page(
+    request, mission, form, meeting=None, warnings=None, conflict=None, history=None
+):
     context = {
+        "history": history or [],
+        "home_label": zone_city(mission.home_timezone),
         "mission": mission,
         "form": form,
         "meeting": meeting,
@@ -187,8 +192,15 @@ def meeting_edit(request, slug: str, pk: int):
             meeting_pk=meeting.pk,
         )
     stored = _get_meeting(mission, pk) if form.is_bound else meeting
+    stored.mission = mission
     return _meeting_form_page(
-        request, mission, form, meeting=stored, warnings=warnings, conflict=conflict
+        request,
+        mission,
+        form,
+        meeting=stored,
+        warnings=warnings,
+        conflict=conflict,
+        history=meeting_history(stored),
     )
 
 

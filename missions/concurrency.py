@@ -60,11 +60,13 @@ def claim_version(instance: models.Model, expected_version: int | None = None) -
     """Raise the stored version by one, atomically; refuse a stale `expected_version`.
 
     Call inside the service's transaction, before saving: the UPDATE locks the row until
-    commit, so two saves of one version cannot both pass. A new object (no pk) keeps its
-    version. Sets `instance.version` to the new stored value, so the following save()
-    writes it back unchanged.
+    commit, so two saves of one version cannot both pass. A new object keeps its version:
+    one without a pk, or one built in memory with its old pk (a restore from history),
+    whereas an object loaded from the database and deleted since raises EditConflict.
+    Sets `instance.version` to the new stored value, so the following save() writes it
+    back unchanged.
     """
-    if instance.pk is None:
+    if instance.pk is None or instance._state.adding:
         return
     model = type(instance)
     rows = model._default_manager.filter(pk=instance.pk)

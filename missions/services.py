@@ -1,6 +1,7 @@
 from django.db import transaction
 
 from missions.concurrency import claim_version
+from missions.history import one_history_record
 from missions.models import Mission, Venue
 
 
@@ -11,9 +12,10 @@ def mission_save(
     """Create or update a mission; raises EditConflict if saved since `expected_version`."""
     claim_version(mission, expected_version)
     mission.full_clean()
-    mission.save()
-    if coordinators is not None:
-        mission.coordinators.set(coordinators)
+    with one_history_record(mission):
+        mission.save()
+        if coordinators is not None:
+            mission.coordinators.set(coordinators)
     return mission
 
 
@@ -22,3 +24,10 @@ def venue_save(*, venue: Venue) -> Venue:
     venue.full_clean()
     venue.save()
     return venue
+
+
+@transaction.atomic
+def mission_delete(*, mission: Mission) -> None:
+    """The mission with its venues, delegation and meetings; every one of them leaves a
+    history record, so the whole can be restored (meetings.services.mission_restore)."""
+    mission.delete()
