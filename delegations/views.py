@@ -9,10 +9,11 @@ import logging
 from copy import copy
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -87,16 +88,36 @@ def _agenda_url(mission: Mission, member: DelegationMember) -> str:
     return f"{url}?{urlencode({'delegate': member.pk})}"
 
 
+def _read_only(request: HttpRequest, obj, locking) -> HttpResponse:
+    """The answer to someone who may see `obj` but not change it: who can (403)."""
+    people = (
+        get_user_model()
+        .objects.filter(is_active=True, coordinated_missions__in=locking.values("pk"))
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+    names = [user.get_full_name() or user.get_username() for user in people]
+    return render(
+        request,
+        "delegations/read_only.html",
+        {"object": obj, "ask": names},
+        status=403,
+    )
+
+
 # --- Roster ---------------------------------------------------------------------------------
 
 
 @login_required
 def roster(request: HttpRequest, slug: str) -> HttpResponse:
     mission = get_mission_for_user(request, slug)
+    editable = Person.objects.editable_by(request.user).filter(pk=OuterRef("person"))
     members = list(
         mission.members.with_people()
         .annotate(
-            meeting_count=Count("meetings", filter=~Q(meetings__status=CANCELLED), distinct=True)
+            meeting_count=Count("meetings", filter=~Q(meetings__status=CANCELLED), distinct=True),
+            # A delegate who also travels with a mission this user does not plan is read-only.
+            person_editable=Exists(editable),
         )
         .order_by("person__last_name", "person__first_name")
     )
@@ -114,7 +135,10 @@ def roster(request: HttpRequest, slug: str) -> HttpResponse:
 def member_add(request: HttpRequest, slug: str) -> HttpResponse:
     mission = get_mission_for_user(request, slug)
     form = MemberAddForm(
-        request.POST or None, mission=mission, instance=DelegationMember(mission=mission)
+        request.POST or None,
+        mission=mission,
+        user=request.user,
+        instance=DelegationMember(mission=mission),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -251,8 +275,9 @@ def _visible_missions(request: HttpRequest):
 
 @login_required
 def partners(request: HttpRequest) -> HttpResponse:
+    visible = Organisation.objects.visible_to(request.user)
     # One query for both lists of choices.
-    pairs = Organisation.objects.values_list("sector", "country").distinct()
+    pairs = visible.values_list("sector", "country").distinct()
     sectors, countries = set(), set()
     for sector, country in pairs:
         sectors.add(sector)
@@ -263,8 +288,10 @@ def partners(request: HttpRequest) -> HttpResponse:
         countries=sorted(c for c in countries if c),
     )
     filters = form.filters()
-    organisations = Organisation.objects.annotate(
-        contact_count=Count("people", distinct=True),
+    people = Person.objects.visible_to(request.user).values("pk")
+    organisations = visible.annotate(
+        # Only the people the user may see (another mission's delegates are not counted).
+        contact_count=Count("people", filter=Q(people__in=people), distinct=True),
         meeting_count=Count(
             "meetings",
             filter=Q(meetings__mission__in=_visible_missions(request)),
@@ -293,8 +320,15 @@ def partners(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = get_object_or_404(Organisation, pk=pk)
-    contacts = list(organisation.people.order_by("last_name", "first_name"))
+    organisation = get_object_or_404(
+        Organisation.objects.visible_to(request.user).with_can_edit(request.user), pk=pk
+    )
+    contacts = list(
+        Person.objects.visible_to(request.user)
+        .with_can_edit(request.user)
+        .filter(organisation=organisation)
+        .order_by("last_name", "first_name")
+    )
     # Meetings with the organisation itself or with one of its people, in missions the user
     # may see; the model is reached through the reverse relation, not imported.
     meeting_model = organisation.meetings.model
@@ -339,7 +373,17 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def organisation_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    organisation = get_object_or_404(Organisation, pk=pk) if pk else Organisation()
+    if pk:
+        organisation = get_object_or_404(Organisation.objects.visible_to(request.user), pk=pk)
+        if not Organisation.objects.editable_by(request.user).filter(pk=pk).exists():
+            locking = Mission.objects.locked_for(request.user).filter(
+                Q(meetings__partner_organisations=organisation)
+                | Q(meetings__partner_contacts__organisation=organisation)
+                | Q(members__person__organisation=organisation)
+            )
+            return _read_only(request, organisation, locking)
+    else:
+        organisation = Organisation()
     # The form writes what was typed onto its instance: headings show the stored copy.
     stored = copy(organisation) if pk else None
     form = OrganisationForm(request.POST or None, instance=organisation)
@@ -360,7 +404,12 @@ def organisation_form(request: HttpRequest, pk: int | None = None) -> HttpRespon
 @login_required
 def contacts(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
-    people = Person.objects.select_related("organisation").order_by("last_name", "first_name")
+    people = (
+        Person.objects.visible_to(request.user)
+        .with_can_edit(request.user)
+        .select_related("organisation")
+        .order_by("last_name", "first_name")
+    )
     if query:
         people = people.filter(
             Q(first_name__icontains=query)
@@ -378,7 +427,16 @@ def contacts(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def contact_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    person = get_object_or_404(Person, pk=pk) if pk else Person()
+    if pk:
+        # Another mission's delegate: 404, as if they did not exist.
+        person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
+        if not Person.objects.editable_by(request.user).filter(pk=pk).exists():
+            locking = Mission.objects.locked_for(request.user).filter(
+                Q(members__person=person) | Q(meetings__partner_contacts=person)
+            )
+            return _read_only(request, person, locking)
+    else:
+        person = Person()
     stored = copy(person) if pk else None
     initial = {}
     if not pk and (organisation_id := request.GET.get("organisation", "")).isdigit():
@@ -389,7 +447,7 @@ def contact_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = ""
-    form = ContactForm(request.POST or None, instance=person, initial=initial)
+    form = ContactForm(request.POST or None, instance=person, initial=initial, user=request.user)
     if (
         request.method == "POST"
         and form.is_valid()
