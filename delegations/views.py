@@ -83,6 +83,21 @@ def member_links(request: HttpRequest, member: DelegationMember) -> dict:
     }
 
 
+def programme_links(request: HttpRequest, mission: Mission) -> dict:
+    """The programme feed's addresses: the secret one (complete), the public one (if any)."""
+    feed = request.build_absolute_uri(
+        reverse("public:mission_feed", kwargs={"key": mission.feed_token})
+    )
+    public = request.build_absolute_uri(
+        reverse("public:mission_feed", kwargs={"key": mission.slug})
+    )
+    return {
+        "feed": feed,
+        "webcal": "webcal://" + feed.split("://", 1)[1],
+        "public": public if mission.programme_public else "",
+    }
+
+
 def _agenda_url(mission: Mission, member: DelegationMember) -> str:
     url = reverse("meetings:agenda", kwargs={"slug": mission.slug})
     return f"{url}?{urlencode({'delegate': member.pk})}"
@@ -127,7 +142,7 @@ def roster(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "delegations/roster.html",
-        {"mission": mission, "members": members},
+        {"mission": mission, "members": members, "programme": programme_links(request, mission)},
     )
 
 

@@ -7,8 +7,9 @@ request line (`django.server`); a token in those lines would be a credential in 
 import logging
 import re
 
-# /d/<token>/... : the personal page, feed and downloads (meetings.public_urls).
-SECRET_PATH = re.compile(r"(/d/)[^/\s?\"']+")
+# /d/<token>/... : the personal page, feed and downloads; /programme/<token>.ics: the
+# complete programme of a mission (meetings.public_urls).
+SECRET_PATH = re.compile(r"(/d/|/programme/)[^/\s?\"']+")
 
 
 def redact(text: str) -> str:

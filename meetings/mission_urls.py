@@ -13,4 +13,9 @@ urlpatterns = [
     path("missions/new/", views.mission_create, name="create"),
     path("missions/<slug:slug>/edit/", views.mission_edit, name="edit"),
     path("missions/<slug:slug>/clone/", mission_views.mission_clone_view, name="clone"),
+    path(
+        "missions/<slug:slug>/programme-link/new/",
+        views.mission_new_feed_link,
+        name="new_feed_link",
+    ),
 ]
