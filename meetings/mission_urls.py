@@ -15,7 +15,7 @@ urlpatterns = [
     path("missions/<slug:slug>/clone/", mission_views.mission_clone_view, name="clone"),
     path(
         "missions/<slug:slug>/programme-link/new/",
-        views.mission_new_feed_link,
+        mission_views.mission_new_feed_link,
         name="new_feed_link",
     ),
 ]

@@ -12,11 +12,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from missions.forms import MissionForm
 from missions.models import Mission, known_timezones
-from missions.services import mission_rotate_feed_token, mission_save
+from missions.services import mission_save
 
 
 def get_mission_for_user(request, slug: str) -> Mission:
@@ -68,19 +67,3 @@ def mission_edit(request, slug: str):
     return render(
         request, "missions/form.html", {"form": form, "mission": stored, "zones": _zones()}
     )
-
-
-@login_required
-@require_POST
-def mission_new_feed_link(request, slug: str):
-    mission = get_mission_for_user(request, slug)
-    mission_rotate_feed_token(mission=mission)
-    messages.success(
-        request,
-        _(
-            "The programme has a new secret link. The old one stops working: give the new one "
-            "to whoever subscribed."
-        ),
-    )
-    # The links are shown on the delegation page, next to the delegates' own.
-    return redirect("delegations:roster", slug=mission.slug)
