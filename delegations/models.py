@@ -106,17 +106,18 @@ class Organisation(models.Model):
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, user) -> "PersonQuerySet":
         """Partner contacts (in no delegation) for every coordinator; a delegate only for the
-        coordinators of one of their missions (and superusers)."""
+        coordinators of one of their missions, where they travel or are met (and
+        superusers)."""
         if not _active(user):
             return self.none()
         if user.is_superuser:
             return self
+        missions = Mission.objects.visible_to(user).values("pk")
         delegates = DelegationMember.objects.values("person")
-        mine = DelegationMember.objects.filter(
-            mission__in=Mission.objects.visible_to(user).values("pk")
-        ).values("person")
+        travelling = DelegationMember.objects.filter(mission__in=missions).values("person")
+        met = Person.objects.filter(meetings_as_partner__mission__in=missions).values("pk")
         # Subqueries, not joins: a person in two delegations must come back once.
-        return self.filter(~Q(pk__in=delegates) | Q(pk__in=mine))
+        return self.filter(~Q(pk__in=delegates) | Q(pk__in=travelling) | Q(pk__in=met))
 
     def editable_by(self, user) -> "PersonQuerySet":
         """Visible people that no mission locked for the user references, as a delegate or as

@@ -302,3 +302,16 @@ def test_a_person_in_two_delegations_comes_back_once(world):
     world["mission_b"].coordinators.add(world["a"])
     people = list(Person.objects.visible_to(world["a"]).filter(pk=world["delegate"].pk))
     assert people == [world["delegate"]]
+
+
+def test_a_partner_a_meets_stays_visible_to_a_when_b_takes_them_along(client, world):
+    partner = world["partner"]
+    partner.email = "carlo@example.org"
+    partner.save()
+    make_member(world["mission_b"], partner)
+    client.force_login(world["a"])
+    assert "carlo@example.org" in client.get(reverse("delegations:contacts")).content.decode()
+    # ... but neither A nor B alone may change them any more.
+    assert client.get(reverse("delegations:contact_edit", args=[partner.pk])).status_code == 403
+    client.force_login(world["b"])
+    assert client.get(reverse("delegations:contact_edit", args=[partner.pk])).status_code == 403
