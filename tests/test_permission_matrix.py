@@ -3,7 +3,8 @@
 The permission model is docs/permissions.md; this test holds the whole project to it. It walks
 every URL pattern through Django's resolver (includes too) and fails, naming the pattern, when
 one has no row in TABLE below. Then, for every row, it builds the URL with the objects of
-mission A, sends a GET and a POST (empty form) as each visitor, and compares the answers. A
+mission A, sends a GET and a POST (an empty form, or the row's data) as each visitor, and compares
+the answers. A
 request that is refused, or a form that does not validate, must not have changed the database
 (every table of our apps and the users, history included); every GET must change nothing.
 Each request runs in a savepoint that is rolled back, so one visitor's POST (deleting a
@@ -138,17 +139,26 @@ TABLE: dict[str, Row] = {
     "delegations:organisation": Row(
         kwargs=lambda w: {"pk": w.region.pk}, get=ANY_COORDINATOR, post=ANY_COORDINATOR
     ),
-    # Used by mission A (its delegate works there): read-only for B.
+    # Used by mission A (its delegate works there): read-only for B. A valid rename.
     "delegations:organisation_edit": Row(
         kwargs=lambda w: {"pk": w.region.pk},
+        data=lambda w: {"name": "Renamed", "kind": "public"},
         get=(LOGIN, 200, 403, 403, 200, LOGIN),
-        post=(LOGIN, 200, 403, 403, 200, LOGIN),
+        post=(LOGIN, DONE, 403, 403, DONE, LOGIN),
     ),
     "delegations:contacts": Row(get=ANY_COORDINATOR, post=ANY_COORDINATOR),
     "delegations:contact_create": Row(get=ANY_COORDINATOR, post=ANY_COORDINATOR),
-    # A's delegate: B does not even see them.
+    # A's delegate: B does not even see them. A valid change of their e-mail address.
     "delegations:contact_edit": Row(
-        kwargs=lambda w: {"pk": w.member_a.person.pk}, get=MISSION_PAGE, post=MISSION_FORM_POST
+        kwargs=lambda w: {"pk": w.member_a.person.pk},
+        data=lambda w: {
+            "first_name": "Changed",
+            "last_name": "Person",
+            "email": "changed@example.org",
+            "preferred_language": "it",
+        },
+        get=MISSION_PAGE,
+        post=MISSION_ACTION,
     ),
     # --- agenda and meetings (meetings/urls.py) ---
     "meetings:agenda": Row(kwargs=_mission, get=MISSION_PAGE, post=MISSION_PAGE),
