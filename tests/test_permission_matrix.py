@@ -3,10 +3,10 @@
 The permission model is docs/permissions.md; this test holds the whole project to it. It walks
 every URL pattern through Django's resolver (includes too) and fails, naming the pattern, when
 one has no row in TABLE below. Then, for every row, it builds the URL with the objects of
-mission A, sends a GET and a POST (an empty form, or the row's data) as each visitor, and compares
-the answers. A
-request that is refused, or a form that does not validate, must not have changed the database
-(every table of our apps and the users, history included); every GET must change nothing.
+mission A, sends a GET and a POST (an empty form, or the row's data) as each visitor, and
+compares the answers. A request that is refused, or a form that does not validate, must not
+have changed the database (every table of our apps and the users, history included); every
+GET must change nothing.
 Each request runs in a savepoint that is rolled back, so one visitor's POST (deleting a
 meeting, logging out) never changes what the next one sees.
 
