@@ -96,3 +96,11 @@ def test_a_superuser_has_the_admin(client, mission_a):
     assert response.status_code == 302
     page = client.get(reverse("admin:meetings_meeting_changelist")).content.decode()
     assert "Secret talks" in page
+
+
+def test_the_planner_links_the_admin_for_superusers_only(client, staff_of_b):
+    page = client.get(reverse("missions:list")).content.decode()
+    assert f'href="{reverse("admin:index")}"' not in page
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    page = client.get(reverse("missions:list")).content.decode()
+    assert f'href="{reverse("admin:index")}"' in page
