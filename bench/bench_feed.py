@@ -119,7 +119,7 @@ def main() -> None:
     print(f"Building {MEETINGS} meetings…", flush=True)
     mission = build_data()
     client = Client()
-    url = reverse("public:mission_feed", args=[mission.slug])
+    url = reverse("public:mission_feed", args=[mission.feed_token])
 
     first = client.get(url)
     assert first.status_code == 200, first.status_code

@@ -86,7 +86,8 @@ if not SITE_URL:
     raise ImproperlyConfigured("SITE_URL must be set when DEBUG is off (links in feeds, e-mails)")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, for superusers only (config/admin.py).
+    "config.apps.PlannerAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

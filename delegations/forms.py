@@ -51,6 +51,27 @@ def _person_rows() -> list[Row]:
     ]
 
 
+def email_clash_message(
+    email: str, *, user, exclude_pk: int | None = None, visible_message: str = ""
+) -> str:
+    """Why this e-mail address cannot be used, or "" if it is free.
+
+    The message never names, nor points to, a person the user may not see (another mission's
+    delegate): the address is taken, that is all it says.
+    """
+    taken = Person.objects.filter(email__iexact=email).exclude(pk=exclude_pk)
+    if not taken.exists():
+        return ""
+    if taken.filter(pk__in=Person.objects.visible_to(user).values("pk")).exists():
+        return visible_message or gettext(
+            "Another person already has this e-mail address: pick them from the list."
+        )
+    return gettext(
+        "This e-mail address is already in the directory, for someone you cannot see. "
+        "Check it, or ask an administrator."
+    )
+
+
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Person) -> str:
         line = obj.title_line
@@ -137,6 +158,15 @@ class MemberAddForm(MemberTimesForm):
     class Meta(MemberTimesForm.Meta):
         fields = ("person", "role", "arrival", "departure", "notes")
 
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        # Only the people this user may see: never another mission's delegate.
+        self.fields["person"].queryset = Person.objects.visible_to(user).select_related(
+            "organisation"
+        )
+        self.fields["organisation"].queryset = Organisation.objects.visible_to(user)
+
     def layout_fields(self) -> list:
         return [
             Fieldset(
@@ -179,11 +209,8 @@ class MemberAddForm(MemberTimesForm):
             if typed and not cleaned.get(name) and name not in self.errors:
                 self.add_error(name, gettext("Required for a new person."))
         email = cleaned.get("email")
-        if email and Person.objects.filter(email__iexact=email).exists():
-            self.add_error(
-                "email",
-                gettext("Another person already has this e-mail address: pick them from the list."),
-            )
+        if email and (message := email_clash_message(email, user=self.user)):
+            self.add_error("email", message)
         return cleaned
 
     def new_person(self) -> Person | None:
@@ -250,8 +277,10 @@ class ContactForm(VersionedFormMixin, forms.ModelForm):
             "preferred_language",
         )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
         super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.visible_to(user)
         self.helper = FormHelper()
         # The hidden version the form was opened at (missions.concurrency).
         self.helper.render_hidden_fields = True
@@ -263,11 +292,14 @@ class ContactForm(VersionedFormMixin, forms.ModelForm):
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
         if email:
-            clash = Person.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
-            if clash.exists():
-                raise forms.ValidationError(
-                    gettext("Another person already has this e-mail address."), code="duplicate"
-                )
+            message = email_clash_message(
+                email,
+                user=self.user,
+                exclude_pk=self.instance.pk,
+                visible_message=gettext("Another person already has this e-mail address."),
+            )
+            if message:
+                raise forms.ValidationError(message, code="duplicate")
         return email
 
 

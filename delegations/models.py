@@ -2,7 +2,7 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -13,6 +13,41 @@ from missions.models import Mission
 def new_token() -> str:
     """256 bits from the OS's CSPRNG, URL-safe (43 characters)."""
     return secrets.token_urlsafe(32)
+
+
+# Permissions (docs/permissions.md). Organisations and people form the agency's shared
+# directory: every coordinator reads it, except delegates' contact details, which only the
+# coordinators of the delegate's missions see. A directory entry may be changed only by a user
+# who coordinates every mission that references it. Meetings live in a higher app: they are
+# reached here by lookup strings through their reverse relations, never imported.
+
+
+def _active(user) -> bool:
+    return user.is_authenticated and user.is_active
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "OrganisationQuerySet":
+        return self if _active(user) else self.none()
+
+    def editable_by(self, user) -> "OrganisationQuerySet":
+        """Organisations no mission locked for the user references: as a partner met, through
+        a partner contact working there, or through a delegate working there."""
+        if not _active(user):
+            return self.none()
+        if user.is_superuser:
+            return self
+        locked = Mission.objects.locked_for(user).values("pk")
+        return (
+            self.exclude(meetings__mission__in=locked)
+            .exclude(people__meetings_as_partner__mission__in=locked)
+            .exclude(people__memberships__mission__in=locked)
+        )
+
+    def with_can_edit(self, user) -> "OrganisationQuerySet":
+        """`can_edit` on each row, in the same query (no query per row or per page)."""
+        editable = Organisation.objects.editable_by(user).filter(pk=OuterRef("pk"))
+        return self.annotate(can_edit=Exists(editable))
 
 
 class Organisation(models.Model):
@@ -43,6 +78,7 @@ class Organisation(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = OrganisationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -65,6 +101,41 @@ class Organisation(models.Model):
         if self.short_name and self.short_name != self.name:
             return f"{self.name} ({self.short_name})"
         return self.name
+
+
+class PersonQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "PersonQuerySet":
+        """Partner contacts (in no delegation) for every coordinator; a delegate only for the
+        coordinators of one of their missions, where they travel or are met (and
+        superusers)."""
+        if not _active(user):
+            return self.none()
+        if user.is_superuser:
+            return self
+        missions = Mission.objects.visible_to(user).values("pk")
+        delegates = DelegationMember.objects.values("person")
+        travelling = DelegationMember.objects.filter(mission__in=missions).values("person")
+        met = Person.objects.filter(meetings_as_partner__mission__in=missions).values("pk")
+        # Subqueries, not joins: a person in two delegations must come back once.
+        return self.filter(~Q(pk__in=delegates) | Q(pk__in=travelling) | Q(pk__in=met))
+
+    def editable_by(self, user) -> "PersonQuerySet":
+        """Visible people that no mission locked for the user references, as a delegate or as
+        a partner contact of one of its meetings."""
+        if not _active(user):
+            return self.none()
+        if user.is_superuser:
+            return self
+        locked = Mission.objects.locked_for(user).values("pk")
+        return (
+            self.visible_to(user)
+            .exclude(pk__in=DelegationMember.objects.filter(mission__in=locked).values("person"))
+            .exclude(meetings_as_partner__mission__in=locked)
+        )
+
+    def with_can_edit(self, user) -> "PersonQuerySet":
+        editable = Person.objects.editable_by(user).filter(pk=OuterRef("pk"))
+        return self.annotate(can_edit=Exists(editable))
 
 
 class Person(models.Model):
@@ -93,6 +164,7 @@ class Person(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = PersonQuerySet.as_manager()
     # Every change, e-mail addresses included, with who made it and when.
     history = HistoricalRecords()
 
@@ -126,6 +198,13 @@ class Person(models.Model):
 class DelegationMemberQuerySet(models.QuerySet):
     def with_people(self) -> "DelegationMemberQuerySet":
         return self.select_related("person", "person__organisation")
+
+    def visible_to(self, user) -> "DelegationMemberQuerySet":
+        """Members (their notes and secret tokens) of the missions the user plans."""
+        return self.filter(mission__in=Mission.objects.visible_to(user).values("pk"))
+
+    def editable_by(self, user) -> "DelegationMemberQuerySet":
+        return self.filter(mission__in=Mission.objects.editable_by(user).values("pk"))
 
 
 class DelegationMember(models.Model):

@@ -9,10 +9,11 @@ import logging
 from copy import copy
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -83,9 +84,41 @@ def member_links(request: HttpRequest, member: DelegationMember) -> dict:
     }
 
 
+def programme_links(request: HttpRequest, mission: Mission) -> dict:
+    """The programme feed's addresses: the secret one (complete), the public one (if any)."""
+    feed = request.build_absolute_uri(
+        reverse("public:mission_feed", kwargs={"key": mission.feed_token})
+    )
+    public = request.build_absolute_uri(
+        reverse("public:mission_feed", kwargs={"key": mission.slug})
+    )
+    return {
+        "feed": feed,
+        "webcal": "webcal://" + feed.split("://", 1)[1],
+        "public": public if mission.programme_public else "",
+    }
+
+
 def _agenda_url(mission: Mission, member: DelegationMember) -> str:
     url = reverse("meetings:agenda", kwargs={"slug": mission.slug})
     return f"{url}?{urlencode({'delegate': member.pk})}"
+
+
+def _read_only(request: HttpRequest, obj, locking) -> HttpResponse:
+    """The answer to someone who may see `obj` but not change it: who can (403)."""
+    people = (
+        get_user_model()
+        .objects.filter(is_active=True, coordinated_missions__in=locking.values("pk"))
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+    names = [user.get_full_name() or user.get_username() for user in people]
+    return render(
+        request,
+        "delegations/read_only.html",
+        {"object": obj, "ask": names},
+        status=403,
+    )
 
 
 # --- Roster ---------------------------------------------------------------------------------
@@ -94,10 +127,13 @@ def _agenda_url(mission: Mission, member: DelegationMember) -> str:
 @login_required
 def roster(request: HttpRequest, slug: str) -> HttpResponse:
     mission = get_mission_for_user(request, slug)
+    editable = Person.objects.editable_by(request.user).filter(pk=OuterRef("person"))
     members = list(
         mission.members.with_people()
         .annotate(
-            meeting_count=Count("meetings", filter=~Q(meetings__status=CANCELLED), distinct=True)
+            meeting_count=Count("meetings", filter=~Q(meetings__status=CANCELLED), distinct=True),
+            # A delegate who also travels with a mission this user does not plan is read-only.
+            person_editable=Exists(editable),
         )
         .order_by("person__last_name", "person__first_name")
     )
@@ -107,7 +143,7 @@ def roster(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "delegations/roster.html",
-        {"mission": mission, "members": members},
+        {"mission": mission, "members": members, "programme": programme_links(request, mission)},
     )
 
 
@@ -115,7 +151,10 @@ def roster(request: HttpRequest, slug: str) -> HttpResponse:
 def member_add(request: HttpRequest, slug: str) -> HttpResponse:
     mission = get_mission_for_user(request, slug)
     form = MemberAddForm(
-        request.POST or None, mission=mission, instance=DelegationMember(mission=mission)
+        request.POST or None,
+        mission=mission,
+        user=request.user,
+        instance=DelegationMember(mission=mission),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -262,8 +301,9 @@ def _visible_missions(request: HttpRequest):
 
 @login_required
 def partners(request: HttpRequest) -> HttpResponse:
+    visible = Organisation.objects.visible_to(request.user)
     # One query for both lists of choices.
-    pairs = Organisation.objects.values_list("sector", "country").distinct()
+    pairs = visible.values_list("sector", "country").distinct()
     sectors, countries = set(), set()
     for sector, country in pairs:
         sectors.add(sector)
@@ -274,8 +314,10 @@ def partners(request: HttpRequest) -> HttpResponse:
         countries=sorted(c for c in countries if c),
     )
     filters = form.filters()
-    organisations = Organisation.objects.annotate(
-        contact_count=Count("people", distinct=True),
+    people = Person.objects.visible_to(request.user).values("pk")
+    organisations = visible.annotate(
+        # Only the people the user may see (another mission's delegates are not counted).
+        contact_count=Count("people", filter=Q(people__in=people), distinct=True),
         meeting_count=Count(
             "meetings",
             filter=Q(meetings__mission__in=_visible_missions(request)),
@@ -304,8 +346,15 @@ def partners(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = get_object_or_404(Organisation, pk=pk)
-    contacts = list(organisation.people.order_by("last_name", "first_name"))
+    organisation = get_object_or_404(
+        Organisation.objects.visible_to(request.user).with_can_edit(request.user), pk=pk
+    )
+    contacts = list(
+        Person.objects.visible_to(request.user)
+        .with_can_edit(request.user)
+        .filter(organisation=organisation)
+        .order_by("last_name", "first_name")
+    )
     # Meetings with the organisation itself or with one of its people, in missions the user
     # may see; the model is reached through the reverse relation, not imported.
     meeting_model = organisation.meetings.model
@@ -350,7 +399,17 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def organisation_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    organisation = get_object_or_404(Organisation, pk=pk) if pk else Organisation()
+    if pk:
+        organisation = get_object_or_404(Organisation.objects.visible_to(request.user), pk=pk)
+        if not Organisation.objects.editable_by(request.user).filter(pk=pk).exists():
+            locking = Mission.objects.locked_for(request.user).filter(
+                Q(meetings__partner_organisations=organisation)
+                | Q(meetings__partner_contacts__organisation=organisation)
+                | Q(members__person__organisation=organisation)
+            )
+            return _read_only(request, organisation, locking)
+    else:
+        organisation = Organisation()
     # The form writes what was typed onto its instance: headings show the stored copy.
     stored = copy(organisation) if pk else None
     form = OrganisationForm(request.POST or None, instance=organisation)
@@ -382,7 +441,12 @@ def organisation_form(request: HttpRequest, pk: int | None = None) -> HttpRespon
 @login_required
 def contacts(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
-    people = Person.objects.select_related("organisation").order_by("last_name", "first_name")
+    people = (
+        Person.objects.visible_to(request.user)
+        .with_can_edit(request.user)
+        .select_related("organisation")
+        .order_by("last_name", "first_name")
+    )
     if query:
         people = people.filter(
             Q(first_name__icontains=query)
@@ -400,7 +464,16 @@ def contacts(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def contact_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    person = get_object_or_404(Person, pk=pk) if pk else Person()
+    if pk:
+        # Another mission's delegate: 404, as if they did not exist.
+        person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
+        if not Person.objects.editable_by(request.user).filter(pk=pk).exists():
+            locking = Mission.objects.locked_for(request.user).filter(
+                Q(members__person=person) | Q(meetings__partner_contacts=person)
+            )
+            return _read_only(request, person, locking)
+    else:
+        person = Person()
     stored = copy(person) if pk else None
     initial = {}
     if not pk and (organisation_id := request.GET.get("organisation", "")).isdigit():
@@ -411,14 +484,16 @@ def contact_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = ""
-    form = ContactForm(request.POST or None, instance=person, initial=initial)
+    form = ContactForm(request.POST or None, instance=person, initial=initial, user=request.user)
     conflict = None
     saved = False
     if request.method == "POST" and form.is_valid():
         saved, form, conflict = save_versioned(
             form,
             lambda: person_save(person=form.instance, expected_version=form.opened_version),
-            rebuild=lambda data: ContactForm(data, instance=get_object_or_404(Person, pk=pk)),
+            rebuild=lambda data: ContactForm(
+                data, instance=get_object_or_404(Person, pk=pk), user=request.user
+            ),
             home_zone=HOME_ZONE,
         )
         if conflict:

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import translation
 
@@ -71,9 +71,15 @@ def member_by_email(mission: Mission, email: str) -> DelegationMember | None:
     )
 
 
-def published_mission(slug: str) -> Mission | None:
+def programme_candidates(key: str, *, token_shaped: bool) -> list[Mission]:
+    """Published missions whose programme `key` may address, in one query: by its secret
+    feed token (if `key` is shaped like one), or by its slug if a coordinator made the
+    programme public. The caller compares the secret again in constant time."""
+    match = Q(slug=key, programme_public=True)
+    if token_shaped:
+        match |= Q(feed_token=key)
     queryset = _with_directory_versions(Mission.objects.published(), "pk")
-    return queryset.filter(slug=slug).first()
+    return list(queryset.filter(match)[:2])
 
 
 def mission_with_versions(slug: str) -> Mission | None:
@@ -115,9 +121,11 @@ def member_feed_version(member: DelegationMember, *, language: str | None = None
     return _version(key, rows, member, member.updated, member.mission.updated)
 
 
-def mission_feed_version(mission: Mission, *, language: str) -> FeedVersion:
+def mission_feed_version(mission: Mission, *, language: str, public: bool = False) -> FeedVersion:
     rows = list(Meeting.objects.filter(mission=mission).order_by("pk").values_list(*_ROW))
-    return _version(("mission", mission.pk, language), rows, mission, mission.updated)
+    # The token is in the key: after a rotation the old ETag never matches again.
+    variant = ("public", mission.slug) if public else ("complete", mission.feed_token)
+    return _version(("mission", mission.pk, language, variant), rows, mission, mission.updated)
 
 
 def cached(version: FeedVersion, build: Callable[[], bytes]) -> bytes:
@@ -154,6 +162,13 @@ def webcal_url(https_url: str) -> str:
 
 
 def mission_feed_url(mission: Mission, base_url: str | None = None) -> str:
+    """The secret address of the complete programme (rotatable)."""
+    return absolute(reverse("public:mission_feed", args=[mission.feed_token]), base_url)
+
+
+def public_programme_url(mission: Mission, base_url: str | None = None) -> str:
+    """The guessable address of the public programme (organisations only; answers only
+    while the mission is published and marked public)."""
     return absolute(reverse("public:mission_feed", args=[mission.slug]), base_url)
 
 
@@ -165,11 +180,13 @@ def _member_meeting_url(member: DelegationMember, base_url: str | None):
 # Events from rows ----------------------------------------------------------------------------
 
 
-def feed_events(**filters) -> list[ical.EventData]:
+def feed_events(*, names: bool = True, **filters) -> list[ical.EventData]:
     """The calendar data of the meetings matching `filters`, in four queries of plain rows.
 
     Same result as `ical.EventData.of()` on prefetched Meetings (tests check both), without
     building some ten thousand model instances for a feed of a thousand meetings.
+    `names=False` (the public programme): no delegates' or partner contacts' names, only the
+    partner organisations and the contacts' organisations.
     """
     through = {f"meeting__{key}": value for key, value in filters.items()}
     rows = Meeting.objects.filter(**filters).values_list(
@@ -273,8 +290,14 @@ def feed_events(**filters) -> list[ical.EventData]:
                 description=text,
                 location=ical.venue_location(venue),
                 geo=ical.venue_geo(venue),
-                partners=tuple(ical.partner_lines(organisations[pk], contacts[pk])),
-                attendees=tuple(row[3].full_name for row in sorted(attendees[pk], key=_by_name)),
+                partners=tuple(
+                    ical.partner_lines(organisations[pk], contacts[pk])
+                    if names
+                    else ical.organisation_lines(organisations[pk], contacts[pk])
+                ),
+                attendees=tuple(row[3].full_name for row in sorted(attendees[pk], key=_by_name))
+                if names
+                else (),
             )
         )
     return events
@@ -300,12 +323,14 @@ def member_feed_bytes(
         )
 
 
-def mission_feed_bytes(mission: Mission, *, language: str, base_url: str | None = None) -> bytes:
-    meetings = feed_events(mission=mission)
+def mission_feed_bytes(
+    mission: Mission, *, language: str, base_url: str | None = None, public: bool = False
+) -> bytes:
+    """The complete programme (its secret link), or with `public` the public one."""
+    meetings = feed_events(mission=mission, names=not public)
+    source = public_programme_url if public else mission_feed_url
     with translation.override(language):
-        return ical.mission_calendar(
-            mission, meetings, source_url=mission_feed_url(mission, base_url)
-        )
+        return ical.mission_calendar(mission, meetings, source_url=source(mission, base_url))
 
 
 def member_meeting(member: DelegationMember, pk: int) -> Meeting | None:

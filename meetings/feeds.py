@@ -1,5 +1,6 @@
 """What delegates reach without logging in: their personal page, their calendar feed, one
-meeting as a download, and the public programme of a published mission.
+meeting as a download, and the programme of a published mission: complete at its secret
+link (`Mission.feed_token`), or public at /programme/<slug>.ics if its coordinators chose so.
 
 Secret-token pages answer the same 404 for a token that never existed and for a rotated one,
 send `Referrer-Policy: no-referrer`, and never put the token in a log line (see
@@ -120,21 +121,38 @@ def delegate_feed(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+def _programme(key: str) -> tuple[Mission, bool] | None:
+    """The published mission `key` addresses and whether the complete programme is asked
+    for: by the secret feed token (complete), or by the slug of a mission whose coordinators
+    made the programme public (organisations only, no one's name)."""
+    token_shaped = bool(TOKEN_SHAPE.match(key))
+    candidates = calendars.programme_candidates(key, token_shaped=token_shaped)
+    for mission in candidates:
+        if token_shaped and hmac.compare_digest(mission.feed_token.encode(), key.encode()):
+            return mission, True
+    for mission in candidates:
+        if mission.programme_public and mission.slug == key:
+            return mission, False
+    return None
+
+
 @csrf_exempt
 @require_safe
-def mission_feed(request: HttpRequest, slug: str) -> HttpResponse:
-    mission = calendars.published_mission(slug)
-    if mission is None:
+def mission_feed(request: HttpRequest, key: str) -> HttpResponse:
+    found = _programme(key)
+    if found is None:
         return _not_found(request)
+    mission, complete = found
     # Never from Accept-Language (Google's fetcher sends none): the site's language or ?lang=.
     language = _language(request, settings.LANGUAGE_CODE)
-    version = calendars.mission_feed_version(mission, language=language)
+    version = calendars.mission_feed_version(mission, language=language, public=not complete)
     return _calendar_response(
         request,
         version,
-        lambda: calendars.mission_feed_bytes(mission, language=language),
+        lambda: calendars.mission_feed_bytes(mission, language=language, public=not complete),
         filename=f"{mission.slug}.ics",
-        private=False,
+        # The complete programme names delegates and contacts: a secret link, kept private.
+        private=complete,
     )
 
 

@@ -2,9 +2,11 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Field, Layout, Row, Submit
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
+from delegations.forms import email_clash_message
 from delegations.models import DelegationMember, Organisation, Person
 from meetings.models import Meeting
 from missions.concurrency import VersionedFormMixin
@@ -119,12 +121,19 @@ class MeetingForm(MissionLocalTimesMixin, VersionedFormMixin, forms.ModelForm):
             "outcome": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, mission, check_url: str = "", **kwargs):
+    def __init__(self, *args, mission, user, check_url: str = "", **kwargs):
         self.mission = mission
         instance = kwargs.get("instance")
         if instance is None:
             kwargs["instance"] = Meeting(mission=mission)
         super().__init__(*args, **kwargs)
+        # The directory as this user may see it (never another mission's delegates), plus
+        # whatever the meeting already holds, so that saving never drops a partner.
+        kept = (
+            self.instance.partner_contacts.values("pk")
+            if self.instance.pk
+            else Person.objects.none()
+        )
         self.fields["venue"].queryset = Venue.objects.filter(mission=mission)
         self.fields["venue"].empty_label = gettext_lazy("— no venue yet —")
         self.fields["attendees"] = _LabelledChoices(
@@ -135,16 +144,18 @@ class MeetingForm(MissionLocalTimesMixin, VersionedFormMixin, forms.ModelForm):
             label_from=_member_label,
         )
         self.fields["partner_organisations"] = _LabelledChoices(
-            queryset=Organisation.objects.all(),
+            queryset=Organisation.objects.visible_to(user),
             required=False,
             label=gettext_lazy("Partner organisations"),
             widget=forms.CheckboxSelectMultiple,
             label_from=lambda org: org.display_name,
         )
         self.fields["partner_contacts"] = _LabelledChoices(
-            queryset=Person.objects.select_related("organisation").exclude(
-                memberships__mission=mission
-            ),
+            queryset=Person.objects.filter(
+                Q(pk__in=Person.objects.visible_to(user).values("pk")) | Q(pk__in=kept)
+            )
+            .exclude(memberships__mission=mission)
+            .select_related("organisation"),
             required=False,
             label=gettext_lazy("Partner contacts"),
             widget=forms.CheckboxSelectMultiple,
@@ -292,6 +303,17 @@ class ContactQuickForm(_QuickForm):
     class Meta:
         model = Person
         fields = ("first_name", "last_name", "position", "organisation", "email", "phone")
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.visible_to(user)
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if email and (message := email_clash_message(email, user=self.user)):
+            raise forms.ValidationError(message, code="duplicate")
+        return email
 
 
 class VenueQuickForm(_QuickForm):

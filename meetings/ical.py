@@ -335,6 +335,16 @@ def partner_lines(organisations: Iterable, contacts: Iterable) -> list[str]:
     return lines
 
 
+def organisation_lines(organisations: Iterable, contacts: Iterable) -> list[str]:
+    """The public programme's partners: organisations only, the contacts' ones included,
+    never a person's name."""
+    known = {o.pk: o for o in organisations}
+    for person in contacts:
+        if person.organisation_id is not None:
+            known.setdefault(person.organisation_id, person.organisation)
+    return [o.display_name for o in sorted(known.values(), key=lambda o: (o.name, o.pk))]
+
+
 def _person_line(person) -> str:
     return f"{person.full_name} ({person.title_line})" if person.title_line else person.full_name
 

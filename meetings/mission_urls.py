@@ -20,4 +20,9 @@ urlpatterns = [
         history_views.mission_restore_view,
         name="restore",
     ),
+    path(
+        "missions/<slug:slug>/programme-link/new/",
+        mission_views.mission_new_feed_link,
+        name="new_feed_link",
+    ),
 ]

@@ -1,4 +1,5 @@
-"""Mission pages that need meetings and delegations: the list (counts, clashes) and clone."""
+"""Mission pages that need meetings and delegations: the list (counts, clashes), clone, and the
+programme feed's new secret link (shown on the delegation page)."""
 
 from datetime import timedelta
 
@@ -8,12 +9,14 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from meetings.planning import mission_clone, mission_summaries
 from meetings.services import deleted_missions
 from missions.forms import MissionCloneForm
 from missions.history import user_label
 from missions.models import Mission
+from missions.services import mission_rotate_feed_token
 from missions.views import add_service_errors, get_mission_for_user
 
 # Deleted missions offered for restoring on the list; older ones from the admin's history.
@@ -65,3 +68,19 @@ def mission_clone_view(request, slug: str):
         "member_count": source.members.count(),
     }
     return render(request, "missions/clone.html", context)
+
+
+@login_required
+@require_POST
+def mission_new_feed_link(request, slug: str):
+    mission = get_mission_for_user(request, slug)
+    mission_rotate_feed_token(mission=mission)
+    messages.success(
+        request,
+        _(
+            "The programme has a new secret link. The old one stops working: give the new one "
+            "to whoever subscribed."
+        ),
+    )
+    # The links are shown on the delegation page, next to the delegates' own.
+    return redirect("delegations:roster", slug=mission.slug)

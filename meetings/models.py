@@ -25,6 +25,13 @@ class MeetingQuerySet(models.QuerySet):
     def for_mission(self, mission: Mission) -> "MeetingQuerySet":
         return self.filter(mission=mission)
 
+    def visible_to(self, user) -> "MeetingQuerySet":
+        """Meetings (internal notes and outcomes included) of the missions the user plans."""
+        return self.filter(mission__in=Mission.objects.visible_to(user).values("pk"))
+
+    def editable_by(self, user) -> "MeetingQuerySet":
+        return self.filter(mission__in=Mission.objects.editable_by(user).values("pk"))
+
     def active(self) -> "MeetingQuerySet":
         return self.exclude(status=Meeting.Status.CANCELLED)
 

@@ -9,5 +9,7 @@ urlpatterns: list = [
     path("d/<str:token>/", feeds.delegate_page, name="delegate_page"),
     path("d/<str:token>/calendar.ics", feeds.delegate_feed, name="delegate_feed"),
     path("d/<str:token>/meetings/<int:pk>.ics", feeds.meeting_ics, name="meeting_ics"),
-    path("programme/<slug:slug>.ics", feeds.mission_feed, name="mission_feed"),
+    # <key>: the mission's secret feed token (the complete programme), or its slug when the
+    # coordinators made the programme public (organisations only). See feeds._programme.
+    path("programme/<slug:key>.ics", feeds.mission_feed, name="mission_feed"),
 ]

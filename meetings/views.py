@@ -128,7 +128,13 @@ def meeting_create(request, slug: str):
             "start": datetime.combine(chosen, time(9)),
             "end": datetime.combine(chosen, time(10)),
         }
-    form = MeetingForm(request.POST or None, mission=mission, check_url=check_url, initial=initial)
+    form = MeetingForm(
+        request.POST or None,
+        mission=mission,
+        user=request.user,
+        check_url=check_url,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         meeting = _save_meeting(request, form)
         if meeting is not None:
@@ -147,7 +153,13 @@ def meeting_edit(request, slug: str, pk: int):
     meeting = _get_meeting(mission, pk)
     meeting.mission = mission
     check_url = reverse("meetings:check_existing", args=[mission.slug, meeting.pk])
-    form = MeetingForm(request.POST or None, mission=mission, instance=meeting, check_url=check_url)
+    form = MeetingForm(
+        request.POST or None,
+        mission=mission,
+        user=request.user,
+        instance=meeting,
+        check_url=check_url,
+    )
     conflict = None
     if request.method == "POST" and form.is_valid():
         previous_sequence = meeting.sequence
@@ -164,6 +176,7 @@ def meeting_edit(request, slug: str, pk: int):
             form = MeetingForm(
                 rebased_data(form, error.current),
                 mission=mission,
+                user=request.user,
                 instance=fresh,
                 check_url=check_url,
             )
@@ -210,7 +223,7 @@ def meeting_check(request, slug: str, pk: int | None = None):
     """The warnings panel for the form as typed, before saving (htmx)."""
     mission = get_mission_for_user(request, slug)
     meeting = _get_meeting(mission, pk) if pk else None
-    form = MeetingForm(request.POST, mission=mission, instance=meeting)
+    form = MeetingForm(request.POST, mission=mission, user=request.user, instance=meeting)
     form.is_valid()
     data = form.cleaned_data
     start, end = data.get("start"), data.get("end")
@@ -317,7 +330,11 @@ def quick_add(request, slug: str, kind: str):
     if kind not in QUICK_FORMS:
         return HttpResponse(status=404)
     form_class, field, _title = QUICK_FORMS[kind]
+    # Venues belong to the mission; organisations and contacts to the shared directory, where
+    # anyone planning a mission may add an entry (changing one is another matter).
     extra = {"mission": mission} if kind == "venue" else {}
+    if kind == "contact":
+        extra = {"user": request.user}
     form = form_class(request.POST or None, prefix=f"new-{kind}", **extra)
     context = {"mission": mission, "form": form, "kind": kind, "title": _title}
     if request.method == "POST" and form.is_valid():

@@ -49,7 +49,17 @@ class MissionForm(VersionedFormMixin, forms.ModelForm):
             "organiser",
             "funding_programme",
             "description",
+            "programme_public",
         )
+        labels = {"programme_public": _("Public programme")}
+        help_texts = {
+            "programme_public": _(
+                "Once the mission is published, anyone may subscribe to its programme at an "
+                "address made from the web address below, showing organisations only (no "
+                "delegate's or contact's name). Left unticked, the programme is reachable only "
+                "through its secret link on the Delegation page, which shows everything."
+            )
+        }
         widgets = {
             "start_date": DATE_WIDGET,
             "end_date": DATE_WIDGET,
@@ -90,6 +100,7 @@ class MissionForm(VersionedFormMixin, forms.ModelForm):
                 Column(Field("slug"), css_class="col-md-6"),
             ),
             "description",
+            "programme_public",
             Submit("save", _("Save mission")),
         )
 

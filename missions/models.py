@@ -38,12 +38,28 @@ def validate_timezone(value: str) -> None:
 
 
 class MissionQuerySet(models.QuerySet):
+    """Who may see and change a mission: its coordinators and superusers (docs/permissions.md).
+
+    Everything under a mission (venues, delegation, meetings, secret links, history) follows
+    the mission: see `Venue.objects.visible_to`, `DelegationMember.objects.visible_to`,
+    `Meeting.objects.visible_to`.
+    """
+
     def visible_to(self, user) -> "MissionQuerySet":
-        if not user.is_authenticated:
+        if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:
             return self
         return self.filter(coordinators=user)
+
+    def editable_by(self, user) -> "MissionQuerySet":
+        # The same people read and change a mission: there is no read-only coordinator.
+        return self.visible_to(user)
+
+    def locked_for(self, user) -> "MissionQuerySet":
+        """The missions this user may not change. A shared directory entry (person,
+        organisation) that one of them references is read-only for the user."""
+        return self.exclude(pk__in=Mission.objects.editable_by(user).values("pk"))
 
     def published(self) -> "MissionQuerySet":
         return self.filter(status=Mission.Status.PUBLISHED)
@@ -174,6 +190,14 @@ class Mission(models.Model):
         ]
 
 
+class VenueQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "VenueQuerySet":
+        return self.filter(mission__in=Mission.objects.visible_to(user).values("pk"))
+
+    def editable_by(self, user) -> "VenueQuerySet":
+        return self.filter(mission__in=Mission.objects.editable_by(user).values("pk"))
+
+
 class Venue(models.Model):
     mission = models.ForeignKey(
         Mission, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="venues"
@@ -200,6 +224,7 @@ class Venue(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
 
+    objects = VenueQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -2,7 +2,7 @@ from django.db import transaction
 
 from missions.concurrency import claim_version
 from missions.history import one_history_record
-from missions.models import Mission, Venue
+from missions.models import Mission, Venue, new_secret
 
 
 @transaction.atomic
@@ -31,3 +31,11 @@ def mission_delete(*, mission: Mission) -> None:
     """The mission with its venues, delegation and meetings; every one of them leaves a
     history record, so the whole can be restored (meetings.services.mission_restore)."""
     mission.delete()
+
+
+@transaction.atomic
+def mission_rotate_feed_token(*, mission: Mission) -> Mission:
+    """A new secret programme link: the old one answers 404 from now on."""
+    mission.feed_token = new_secret()
+    mission.save(update_fields=["feed_token", "updated"])
+    return mission

@@ -1,6 +1,8 @@
 """load_demo reproduces the VTM Michigan 2025 facts and is idempotent."""
 
+import re
 from datetime import UTC, date, datetime
+from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -147,8 +149,8 @@ def test_demo_user_needs_debug(settings):
 
 def test_demo_user_coordinates_both_missions(settings, client):
     settings.DEBUG = True
-    call_command("load_demo", "--with-demo-user", verbosity=0)
-    call_command("load_demo", "--with-demo-user", verbosity=0)
+    call_command("load_demo", "--with-demo-user", verbosity=0, stdout=StringIO())
+    call_command("load_demo", "--with-demo-user", verbosity=0, stdout=StringIO())
     user = get_user_model().objects.get(username="coordinator")
     assert sorted(user.coordinated_missions.values_list("slug", flat=True)) == [
         "vtm-michigan-2025",
@@ -157,5 +159,38 @@ def test_demo_user_coordinates_both_missions(settings, client):
     # Through the sign-in page: the login throttle needs a request.
     login = {"username": "coordinator", "password": "piemonte-2025"}
     assert client.post("/accounts/login/", login)["Location"] == "/"
+    page = client.get("/missions/vtm-michigan-2025/agenda/").content.decode()
+    assert "Meeting with Rivian" in page
+
+
+def test_demo_coordinator_is_a_plain_coordinator_without_the_admin(settings, client):
+    settings.DEBUG = True
+    call_command("load_demo", "--with-demo-user", verbosity=0, stdout=StringIO())
+    user = get_user_model().objects.get(username="coordinator")
+    assert (user.is_staff, user.is_superuser, user.user_permissions.count()) == (False, False, 0)
+    client.force_login(user)
+    response = client.get("/admin/meetings/meeting/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/admin/login/")
+    assert "Meeting with Rivian" not in client.get("/admin/", follow=True).content.decode()
+
+
+def test_an_older_staff_demo_coordinator_loses_the_admin(settings, django_user_model):
+    django_user_model.objects.create_user("coordinator", password="x", is_staff=True)
+    settings.DEBUG = True
+    call_command("load_demo", "--with-demo-user", verbosity=0, stdout=StringIO())
+    assert django_user_model.objects.get(username="coordinator").is_staff is False
+
+
+def test_demo_admin_is_a_superuser_with_the_printed_password(settings, client):
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("load_demo", "--with-demo-user", verbosity=0, stdout=out)
+    password = re.search(r"username 'admin', password '([^']+)'", out.getvalue()).group(1)
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.is_superuser
+    # Through the admin's sign-in page: the login throttle needs a request.
+    answer = client.post("/admin/login/?next=/admin/", {"username": "admin", "password": password})
+    assert answer["Location"] == "/admin/"
     page = client.get("/admin/meetings/meeting/").content.decode()
     assert "Meeting with Rivian" in page

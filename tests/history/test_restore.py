@@ -53,7 +53,7 @@ def feed(member) -> str:
 
 
 def programme(mission) -> str:
-    return reverse("public:mission_feed", args=[mission.slug])
+    return reverse("public:mission_feed", args=[mission.feed_token])
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ def test_export_writes_the_same_bytes_as_the_mission_feed(client, tmp_path):
     mission, _, _ = mission_with_delegate()
     target = tmp_path / "programme.ics"
     call_command("export_ics", mission.slug, "-o", str(target))
-    feed = client.get(reverse("public:mission_feed", args=[mission.slug])).content
+    feed = client.get(reverse("public:mission_feed", args=[mission.feed_token])).content
     assert target.read_bytes() == feed
 
 

@@ -157,18 +157,18 @@ def test_bad_token_is_never_written_to_the_logs(client, caplog):
 
 def test_draft_mission_has_no_public_feed(client):
     mission, member, _ = mission_with_delegate(status=Mission.Status.DRAFT)
-    assert client.get(reverse("public:mission_feed", args=[mission.slug])).status_code == 404
+    assert client.get(reverse("public:mission_feed", args=[mission.feed_token])).status_code == 404
     assert client.get(feed_url(member)).status_code == 404
     mission.status = Mission.Status.PUBLISHED
     mission_save(mission=mission)
-    assert client.get(reverse("public:mission_feed", args=[mission.slug])).status_code == 200
+    assert client.get(reverse("public:mission_feed", args=[mission.feed_token])).status_code == 200
 
 
 def test_mission_feed_lists_every_meeting_cancelled_included(client):
     mission, member, meeting = mission_with_delegate()
     other = make_meeting(mission, local(mission, 2025, 4, 23, 9), local(mission, 2025, 4, 23, 10))
     meeting_cancel(meeting=other)
-    response = client.get(reverse("public:mission_feed", args=[mission.slug]))
+    response = client.get(reverse("public:mission_feed", args=[mission.feed_token]))
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
     assert "Referrer-Policy" not in response.headers or response.headers["Referrer-Policy"] in (
         "same-origin",
@@ -180,7 +180,7 @@ def test_mission_feed_lists_every_meeting_cancelled_included(client):
 
 def test_mission_feed_language_does_not_follow_accept_language(client):
     mission, _, _ = mission_with_delegate()
-    url = reverse("public:mission_feed", args=[mission.slug])
+    url = reverse("public:mission_feed", args=[mission.feed_token])
     english = client.get(url).content
     assert client.get(url, HTTP_ACCEPT_LANGUAGE="it").content == english
 
@@ -227,7 +227,7 @@ def test_feed_queries_do_not_grow_with_the_number_of_meetings(
     with django_assert_num_queries(6):
         response = client.get(feed_url(member))
     assert response.content.count(b"BEGIN:VEVENT") == count
-    # 1 mission by slug, 2 versions, 3-6 as above
+    # 1 mission by its secret feed token, 2 versions, 3-6 as above
     with django_assert_num_queries(6):
-        response = client.get(reverse("public:mission_feed", args=[mission.slug]))
+        response = client.get(reverse("public:mission_feed", args=[mission.feed_token]))
     assert response.content.count(b"BEGIN:VEVENT") == count

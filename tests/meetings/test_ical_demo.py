@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_feeds_parse_everywhere_with_rivian_at_its_exact_instant():
     call_command("load_demo", verbosity=0)
-    mission = calendars.published_mission("vtm-michigan-2025")
+    mission = calendars.mission_with_versions("vtm-michigan-2025")
     rivian = Meeting.objects.get(mission=mission, title="Meeting with Rivian")
     results = assert_all_parsers_read(
         calendars.mission_feed_bytes(mission, language="en"), mission.meetings.all()

@@ -1,14 +1,15 @@
 import os
+import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from meetings.demo import load_demo
 
 DEMO_USERNAME = "coordinator"
+ADMIN_USERNAME = "admin"
 
 
 class Command(BaseCommand):
@@ -18,7 +19,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--with-demo-user",
             action="store_true",
-            help="Also create a coordinator login for trying it locally (DEBUG only).",
+            help=(
+                "Also create a coordinator login for trying it locally, and a superuser "
+                "'admin' for Django's admin (DEBUG only)."
+            ),
         )
 
     def handle(self, *args, with_demo_user: bool = False, **options):
@@ -29,16 +33,22 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {titles}"))
         if with_demo_user:
             password = self._demo_user(missions)
+            admin_password = self._demo_admin()
             self.stdout.write(
                 self.style.WARNING(
                     "Demo login (local only): "
                     f"username {DEMO_USERNAME!r}, password {password!r} "
-                    "at http://127.0.0.1:8000/ (admin: /admin/)"
+                    "at http://127.0.0.1:8000/\n"
+                    "Admin login (local only): "
+                    f"username {ADMIN_USERNAME!r}, password {admin_password!r} "
+                    "at http://127.0.0.1:8000/admin/"
                 )
             )
 
     @transaction.atomic
     def _demo_user(self, missions) -> str:
+        """A plain coordinator of the demo missions: the planner, not the admin (which is for
+        superusers only and shows every mission)."""
         password = os.environ.get("DEMO_PASSWORD", "piemonte-2025")
         user, _ = get_user_model().objects.get_or_create(
             username=DEMO_USERNAME,
@@ -48,15 +58,24 @@ class Command(BaseCommand):
                 "email": "demo@example.org",
             },
         )
-        if not user.check_password(password) or not user.is_staff:
+        # Earlier versions made the demo coordinator staff with every permission: undo that.
+        if not user.check_password(password) or user.is_staff or user.is_superuser:
             user.set_password(password)
-            user.is_staff = True
+            user.is_staff = user.is_superuser = False
             user.save()
-        user.user_permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label__in=["missions", "delegations", "meetings"]
-            )
-        )
+        user.user_permissions.clear()
         for mission in missions:
             mission.coordinators.add(user)
+        return password
+
+    @transaction.atomic
+    def _demo_admin(self) -> str:
+        """A superuser for the admin, with a password made up on each run and printed."""
+        password = os.environ.get("DEMO_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
+        user, _ = get_user_model().objects.get_or_create(
+            username=ADMIN_USERNAME, defaults={"email": "admin@example.org"}
+        )
+        user.set_password(password)
+        user.is_staff = user.is_superuser = True
+        user.save()
         return password

@@ -1,0 +1,404 @@
+"""Every URL of the project, asked by every kind of visitor, against a table of answers.
+
+The permission model is docs/permissions.md; this test holds the whole project to it. It walks
+every URL pattern through Django's resolver (includes too) and fails, naming the pattern, when
+one has no row in TABLE below. Then, for every row, it builds the URL with the objects of
+mission A, sends a GET and a POST (an empty form, or the row's data) as each visitor, and
+compares the answers. A request that is refused, or a form that does not validate, must not
+have changed the database (every table of our apps and the users, history included); every
+GET must change nothing.
+Each request runs in a savepoint that is rolled back, so one visitor's POST (deleting a
+meeting, logging out) never changes what the next one sees.
+
+The visitors (the columns of a row, always in this order):
+
+    anon   nobody logged in
+    a      coordinator of mission A (the owner of every object in the URLs)
+    b      coordinator of mission B only (another coordinator of the agency)
+    staff  coordinator of mission B with is_staff (what the old demo user was), no superuser
+    root   a superuser
+    token  nobody logged in, but holding A's secrets: the delegate's token in /d/<token>/ URLs
+           and mission A's programme feed token in /programme/<key>.ics. Everyone else gets a
+           well-formed token that is not theirs (and A's slug for the programme: A is not public).
+
+The answers:
+
+    200, 204, 403, 404, 405  that status code (403: the read-only page of a shared directory
+                             entry the visitor may see but not change)
+    LOGIN      a redirect to the planner's login page
+    ADMIN      a redirect to the admin's login page (the admin is for superusers only)
+    DONE       any other redirect: the action was done (only for a POST allowed to change data)
+
+A row (add one per new URL; the key is "namespace:name" as for reverse(), or the route for an
+unnamed pattern):
+
+    "meetings:history": Row(
+        kwargs=lambda w: {"slug": w.mission_a.slug, "pk": w.meeting_a.pk},
+        get=(LOGIN, 200, 404, 404, 200, LOGIN),   # anon, a, b, staff, root, token
+        post=(LOGIN, 405, 405, 405, 405, LOGIN),
+    ),
+
+`kwargs` builds the URL's arguments from the World (the fixture below: mission_a, member_a,
+meeting_a, venue_a, region (the organisation A's delegate works for), partner_a and rivian (the
+contact and organisation A meets), loose (a contact no mission uses), mission_b ...);
+`token_kwargs`, if given, replaces them for the token column; `data`, if given, is the POST's
+form data (a function of the World). Presets for the usual shapes are below (MISSION_PAGE,
+MISSION_ACTION, ...). Admin URLs: only a sample is checked (the index, and the changelist and
+a change page of every model of ours); other admin patterns are Django's internals behind the
+same has_permission and are skipped.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.shortcuts import resolve_url
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+
+from tests.builders import (
+    local,
+    make_coordinator,
+    make_meeting,
+    make_member,
+    make_mission,
+    make_organisation,
+    make_person,
+    make_user,
+    make_venue,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anon", "a", "b", "staff", "root", "token")
+LOGIN, ADMIN, DONE = "LOGIN", "ADMIN", "DONE"
+# A well-formed token that is nobody's: 43 URL-safe characters, like secrets.token_urlsafe(32).
+NOBODYS_TOKEN = "N0bodysT0ken" + "x" * 31
+
+
+@dataclass(frozen=True)
+class Row:
+    get: tuple
+    post: tuple
+    kwargs: Callable = field(default=lambda w: {})
+    token_kwargs: Callable | None = None
+    data: Callable = field(default=lambda w: {})
+
+
+def _mission(w) -> dict:
+    return {"slug": w.mission_a.slug}
+
+
+def _member(w) -> dict:
+    return {"slug": w.mission_a.slug, "pk": w.member_a.pk}
+
+
+def _meeting(w) -> dict:
+    return {"slug": w.mission_a.slug, "pk": w.meeting_a.pk}
+
+
+# A page of mission A: its coordinators and superusers only; anyone else 404 (never reveal it).
+MISSION_PAGE = (LOGIN, 200, 404, 404, 200, LOGIN)
+# A form of mission A posted empty: errors shown again, nothing saved.
+MISSION_FORM_POST = (LOGIN, 200, 404, 404, 200, LOGIN)
+# POST-only actions (require_POST after login_required): GET is 405 once logged in.
+POST_ONLY_GET = (LOGIN, 405, 405, 405, 405, LOGIN)
+MISSION_ACTION = (LOGIN, DONE, 404, 404, DONE, LOGIN)
+# Every coordinator: the agency's shared directory and the mission list.
+ANY_COORDINATOR = (LOGIN, 200, 200, 200, 200, LOGIN)
+# Open to everybody (login, password reset).
+ANYBODY = (200, 200, 200, 200, 200, 200)
+# Token-addressed (require_safe): only the holder of the secret reads; nobody posts.
+SECRET_GET = (404, 404, 404, 404, 404, 200)
+SAFE_ONLY = (405, 405, 405, 405, 405, 405)
+# The admin: superusers only.
+ADMIN_ONLY = (ADMIN, ADMIN, ADMIN, ADMIN, 200, ADMIN)
+
+TABLE: dict[str, Row] = {
+    # --- missions (meetings/mission_urls.py, missions/views.py) ---
+    "missions:list": Row(get=ANY_COORDINATOR, post=ANY_COORDINATOR),
+    "missions:create": Row(get=ANY_COORDINATOR, post=ANY_COORDINATOR),
+    "missions:edit": Row(kwargs=_mission, get=MISSION_PAGE, post=MISSION_FORM_POST),
+    "missions:clone": Row(kwargs=_mission, get=MISSION_PAGE, post=MISSION_FORM_POST),
+    "missions:new_feed_link": Row(kwargs=_mission, get=POST_ONLY_GET, post=MISSION_ACTION),
+    # --- history and restore (meetings/history_views.py, delegations/history_views.py) ---
+    "missions:history": Row(kwargs=_mission, get=MISSION_PAGE, post=POST_ONLY_GET),
+    "missions:delete": Row(kwargs=_mission, get=MISSION_PAGE, post=MISSION_ACTION),
+    # A history record that is not a deletion: nothing to restore, for anybody (the rights of
+    # a real restore are in tests/history/test_permissions.py).
+    "missions:restore": Row(
+        kwargs=lambda w: {"history_id": w.mission_a.history.first().history_id},
+        get=POST_ONLY_GET,
+        post=(LOGIN, 404, 404, 404, 404, LOGIN),
+    ),
+    "meetings:deleted": Row(kwargs=_mission, get=MISSION_PAGE, post=POST_ONLY_GET),
+    "meetings:restore": Row(
+        kwargs=lambda w: {
+            "slug": w.mission_a.slug,
+            "history_id": w.meeting_a.history.first().history_id,
+        },
+        get=POST_ONLY_GET,
+        post=(LOGIN, 404, 404, 404, 404, LOGIN),
+    ),
+    "delegations:member_history": Row(kwargs=_member, get=MISSION_PAGE, post=POST_ONLY_GET),
+    # A's delegate: their history (e-mail changes included) is for A's coordinators only.
+    "delegations:contact_history": Row(
+        kwargs=lambda w: {"pk": w.member_a.person.pk}, get=MISSION_PAGE, post=POST_ONLY_GET
+    ),
+    "delegations:organisation_history": Row(
+        kwargs=lambda w: {"pk": w.region.pk}, get=ANY_COORDINATOR, post=POST_ONLY_GET
+    ),
+    # --- delegation (delegations/urls.py) ---
+    "delegations:roster": Row(kwargs=_mission, get=MISSION_PAGE, post=MISSION_PAGE),
+    "delegations:member_add": Row(kwargs=_mission, get=MISSION_PAGE, post=MISSION_FORM_POST),
+    "delegations:member_edit": Row(kwargs=_member, get=MISSION_PAGE, post=MISSION_FORM_POST),
+    "delegations:member_remove": Row(kwargs=_member, get=MISSION_PAGE, post=MISSION_ACTION),
+    "delegations:member_rotate_token": Row(kwargs=_member, get=POST_ONLY_GET, post=MISSION_ACTION),
+    "delegations:member_send_links": Row(kwargs=_member, get=POST_ONLY_GET, post=MISSION_ACTION),
+    # --- partners directory: shared reading, guarded changes ---
+    "delegations:partners": Row(get=ANY_COORDINATOR, post=ANY_COORDINATOR),
+    "delegations:organisation_create": Row(get=ANY_COORDINATOR, post=ANY_COORDINATOR),
+    "delegations:organisation": Row(
+        kwargs=lambda w: {"pk": w.region.pk}, get=ANY_COORDINATOR, post=ANY_COORDINATOR
+    ),
+    # Used by mission A (its delegate works there): read-only for B. A valid rename.
+    "delegations:organisation_edit": Row(
+        kwargs=lambda w: {"pk": w.region.pk},
+        data=lambda w: {"name": "Renamed", "kind": "public"},
+        get=(LOGIN, 200, 403, 403, 200, LOGIN),
+        post=(LOGIN, DONE, 403, 403, DONE, LOGIN),
+    ),
+    "delegations:contacts": Row(get=ANY_COORDINATOR, post=ANY_COORDINATOR),
+    "delegations:contact_create": Row(get=ANY_COORDINATOR, post=ANY_COORDINATOR),
+    # A's delegate: B does not even see them. A valid change of their e-mail address.
+    "delegations:contact_edit": Row(
+        kwargs=lambda w: {"pk": w.member_a.person.pk},
+        data=lambda w: {
+            "first_name": "Changed",
+            "last_name": "Person",
+            "email": "changed@example.org",
+            "preferred_language": "it",
+        },
+        get=MISSION_PAGE,
+        post=MISSION_ACTION,
+    ),
+    # --- agenda and meetings (meetings/urls.py) ---
+    "meetings:agenda": Row(kwargs=_mission, get=MISSION_PAGE, post=MISSION_PAGE),
+    "meetings:agenda_print": Row(kwargs=_mission, get=MISSION_PAGE, post=MISSION_PAGE),
+    "meetings:create": Row(kwargs=_mission, get=MISSION_PAGE, post=MISSION_FORM_POST),
+    "meetings:check": Row(kwargs=_mission, get=POST_ONLY_GET, post=MISSION_FORM_POST),
+    "meetings:edit": Row(kwargs=_meeting, get=MISSION_PAGE, post=MISSION_FORM_POST),
+    "meetings:check_existing": Row(kwargs=_meeting, get=POST_ONLY_GET, post=MISSION_FORM_POST),
+    "meetings:cancel": Row(kwargs=_meeting, get=POST_ONLY_GET, post=MISSION_ACTION),
+    "meetings:duplicate": Row(kwargs=_meeting, get=POST_ONLY_GET, post=MISSION_ACTION),
+    "meetings:delete": Row(kwargs=_meeting, get=MISSION_PAGE, post=MISSION_ACTION),
+    "meetings:quick_add": Row(
+        kwargs=lambda w: {"slug": w.mission_a.slug, "kind": "contact"},
+        get=MISSION_PAGE,
+        post=MISSION_FORM_POST,
+    ),
+    # --- delegates, by secret token only (meetings/public_urls.py) ---
+    "public:delegate_page": Row(
+        kwargs=lambda w: {"token": NOBODYS_TOKEN},
+        token_kwargs=lambda w: {"token": w.member_a.token},
+        get=SECRET_GET,
+        post=SAFE_ONLY,
+    ),
+    "public:delegate_feed": Row(
+        kwargs=lambda w: {"token": NOBODYS_TOKEN},
+        token_kwargs=lambda w: {"token": w.member_a.token},
+        get=SECRET_GET,
+        post=SAFE_ONLY,
+    ),
+    "public:meeting_ics": Row(
+        kwargs=lambda w: {"token": NOBODYS_TOKEN, "pk": w.meeting_a.pk},
+        token_kwargs=lambda w: {"token": w.member_a.token, "pk": w.meeting_a.pk},
+        get=SECRET_GET,
+        post=SAFE_ONLY,
+    ),
+    # By A's slug: A's programme is not public (404); by its secret feed token: complete.
+    "public:mission_feed": Row(
+        kwargs=lambda w: {"key": w.mission_a.slug},
+        token_kwargs=lambda w: {"key": w.mission_a.feed_token},
+        get=SECRET_GET,
+        post=SAFE_ONLY,
+    ),
+    # --- Django's own: language switch and accounts ---
+    # Back to the home page (no `next`), whoever asks: it only sets a cookie.
+    "set_language": Row(get=(DONE,) * 6, post=(DONE,) * 6),
+    "login": Row(get=ANYBODY, post=ANYBODY),
+    # POST only; then to the login page (LOGOUT_REDIRECT_URL).
+    "logout": Row(get=(405,) * 6, post=(LOGIN,) * 6),
+    "password_change": Row(get=ANY_COORDINATOR, post=ANY_COORDINATOR),
+    "password_change_done": Row(get=ANY_COORDINATOR, post=(LOGIN, 405, 405, 405, 405, LOGIN)),
+    "password_reset": Row(get=ANYBODY, post=ANYBODY),
+    "password_reset_done": Row(get=ANYBODY, post=(405,) * 6),
+    # A link that is nobody's: the "invalid link" page.
+    "password_reset_confirm": Row(
+        kwargs=lambda w: {"uidb64": "MQ", "token": "set-password"}, get=ANYBODY, post=ANYBODY
+    ),
+    "password_reset_complete": Row(get=ANYBODY, post=(405,) * 6),
+    # --- the admin: a sample (see the module's docstring) ---
+    "admin:index": Row(get=ADMIN_ONLY, post=ADMIN_ONLY),
+    # A logged-in superuser's GET is sent on to the index; everyone else sees the form (an
+    # empty POST: the form again, with errors).
+    "admin:login": Row(get=(200, 200, 200, 200, DONE, 200), post=ANYBODY),
+}
+
+# The changelist and a change page of every model of ours. A POST to a change page with an
+# empty form is refused with errors (200) even for a superuser: nothing saved.
+ADMIN_MODELS = {
+    "missions_mission": lambda w: w.mission_a.pk,
+    "missions_venue": lambda w: w.venue_a.pk,
+    "delegations_organisation": lambda w: w.region.pk,
+    "delegations_person": lambda w: w.member_a.person.pk,
+    "delegations_delegationmember": lambda w: w.member_a.pk,
+    "meetings_meeting": lambda w: w.meeting_a.pk,
+}
+for _model, _pk in ADMIN_MODELS.items():
+    TABLE[f"admin:{_model}_changelist"] = Row(get=ADMIN_ONLY, post=ADMIN_ONLY)
+    TABLE[f"admin:{_model}_change"] = Row(
+        kwargs=lambda w, pk=_pk: {"object_id": pk(w)}, get=ADMIN_ONLY, post=ADMIN_ONLY
+    )
+
+
+# --- Walking the resolver --------------------------------------------------------------------
+
+
+def url_patterns(patterns=None, prefix: str = "", namespace: str = ""):
+    """(key, route) of every pattern, includes followed; key as for reverse()."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from url_patterns(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        else:
+            route = prefix + str(pattern.pattern)
+            if pattern.name:
+                yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), route
+            else:
+                yield route, route
+
+
+def _is_admin(route: str) -> bool:
+    return route.startswith("admin/")
+
+
+def test_every_url_pattern_has_a_row():
+    patterns = dict(url_patterns())
+    missing = sorted(
+        f"{key} ({route})"
+        for key, route in patterns.items()
+        if key not in TABLE and not _is_admin(route)
+    )
+    assert not missing, (
+        "URL patterns without a row in tests/test_permission_matrix.py TABLE (who may GET and "
+        "POST them?): " + ", ".join(missing)
+    )
+    stale = sorted(key for key in TABLE if key not in patterns)
+    assert not stale, "Rows for URL patterns that no longer exist: " + ", ".join(stale)
+
+
+# --- The world and the visitors ---------------------------------------------------------------
+
+
+@pytest.fixture
+def world(mailoutbox):
+    mission_a = make_mission(title="Mission A", slug="mission-a")
+    mission_b = make_mission(title="Mission B", slug="mission-b")
+    venue_a = make_venue(mission_a)
+    region = make_organisation(name="Regione Piemonte")
+    member_a = make_member(mission_a, make_person(organisation=region))
+    rivian = make_organisation(name="Rivian")
+    partner_a = make_person(last_name="Materazzo", organisation=rivian)
+    meeting_a = make_meeting(
+        mission_a,
+        local(mission_a, 2025, 4, 22, 15),
+        local(mission_a, 2025, 4, 22, 16),
+        venue=venue_a,
+        attendees=[member_a],
+        partner_organisations=[rivian],
+        partner_contacts=[partner_a],
+        internal_notes="INTERNAL-NOTE-OF-A",
+    )
+    member_b = make_member(mission_b)
+    return SimpleNamespace(
+        mission_a=mission_a,
+        mission_b=mission_b,
+        venue_a=venue_a,
+        region=region,
+        member_a=member_a,
+        rivian=rivian,
+        partner_a=partner_a,
+        meeting_a=meeting_a,
+        member_b=member_b,
+        loose=make_person(last_name="Usesme"),
+        users={
+            "anon": None,
+            "a": make_coordinator(mission_a),
+            "b": make_coordinator(mission_b),
+            "staff": make_coordinator(mission_b, is_staff=True),
+            "root": make_user(is_staff=True, is_superuser=True),
+            "token": None,
+        },
+    )
+
+
+def _database() -> dict:
+    """Every row of our apps' tables (history and m2m included) and of the users."""
+    models = [get_user_model()]
+    for label in ("missions", "delegations", "meetings"):
+        models.extend(apps.get_app_config(label).get_models(include_auto_created=True))
+    return {
+        model._meta.db_table: list(model._default_manager.order_by("pk").values_list())
+        for model in models
+    }
+
+
+def _answer(response) -> int | str:
+    if response.status_code != 302:
+        return response.status_code
+    location = response.headers["Location"]
+    if location.startswith(reverse("admin:login")):
+        return ADMIN
+    if location.split("?")[0] == resolve_url(settings.LOGIN_URL):
+        return LOGIN
+    return DONE
+
+
+def _ask(client: Client, method: str, url: str, data: dict):
+    """One request in a savepoint rolled back afterwards: the next visitor sees the same
+    world. Returns the answer and whether the database changed."""
+    with transaction.atomic():
+        before = _database()
+        response = client.get(url) if method == "get" else client.post(url, data)
+        changed = _database() != before
+        transaction.set_rollback(True)
+    return _answer(response), changed
+
+
+@pytest.mark.parametrize("key", sorted(TABLE))
+def test_answers(key, world):
+    row = TABLE[key]
+    problems = []
+    for index, role in enumerate(ROLES):
+        client = Client()
+        if world.users[role] is not None:
+            client.force_login(world.users[role])
+        kwargs = row.kwargs(world)
+        if role == "token" and row.token_kwargs is not None:
+            kwargs = row.token_kwargs(world)
+        url = reverse(key, kwargs=kwargs)
+        for method, expected in (("get", row.get[index]), ("post", row.post[index])):
+            answer, changed = _ask(client, method, url, row.data(world))
+            if answer != expected:
+                problems.append(f"{method.upper()} as {role}: {answer}, expected {expected}")
+            if changed and not (method == "post" and answer == DONE):
+                problems.append(f"{method.upper()} as {role} answered {answer} and changed data")
+    assert not problems, f"{key} ({reverse(key, kwargs=row.kwargs(world))}): " + "; ".join(problems)
