@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "missions",
     "delegations",
     "meetings",
+    "backups",
 ]
 
 MIDDLEWARE = [
