@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from backups import mission_json
+from backups import mission_file, mission_json
 from missions.models import Mission
 
 
@@ -26,7 +26,7 @@ class Command(BaseCommand):
         mission = Mission.objects.filter(slug=options["mission"]).first()
         if mission is None:
             raise CommandError(_("No mission with slug “%s”.") % options["mission"])
-        data = mission_json.dumps(mission_json.export_mission(mission))
+        data = mission_file.dumps(mission_json.export_mission(mission))
         if options["output"]:
             try:
                 Path(options["output"]).write_bytes(data)

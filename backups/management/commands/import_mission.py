@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from backups import mission_json
+from backups import mission_file, mission_json
 
 
 class Command(BaseCommand):
@@ -34,13 +34,13 @@ class Command(BaseCommand):
         notes: list[str] = []
         try:
             mission = mission_json.import_mission(
-                mission_json.loads(raw),
+                mission_file.loads(raw),
                 slug=options["slug"],
                 as_copy=options["as_copy"],
                 create_users=options["create_users"],
                 notes=notes,
             )
-        except mission_json.MissionFileError as error:
+        except mission_file.MissionFileError as error:
             raise CommandError(
                 _("Nothing imported from %(file)s. %(error)s")
                 % {"file": options["file"], "error": error}
@@ -57,7 +57,7 @@ class Command(BaseCommand):
         )
 
     def _read(self, name: str) -> bytes:
-        limit = mission_json.MAX_FILE_BYTES + 1
+        limit = mission_file.MAX_FILE_BYTES + 1
         try:
             if name == "-":
                 return sys.stdin.buffer.read(limit)
