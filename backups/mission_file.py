@@ -28,6 +28,7 @@ keep it like a database backup.
 """
 
 import json
+from contextlib import suppress
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -87,7 +88,7 @@ def loads(raw: bytes) -> dict:
     """Parse a file's bytes; refuse what is not one JSON object of sane size."""
     if len(raw) > MAX_FILE_BYTES:
         raise MissionFileError(
-            _("The file is larger than %(max)d MiB.") % {"max": MAX_FILE_BYTES // 2**20}
+            _("The file is larger than %(max)d bytes.") % {"max": MAX_FILE_BYTES}
         )
 
     def no_duplicates(pairs):
@@ -164,10 +165,10 @@ class _Checker:
         if isinstance(field, models.DateField):
             return self.day(value, where)
         if isinstance(field, models.DecimalField):
-            try:
-                number = Decimal(self.text(value, where, 40))
-            except InvalidOperation:
-                number = None
+            number = None
+            if isinstance(value, str):
+                with suppress(InvalidOperation):
+                    number = Decimal(self.text(value, where, 40))
             if number is None or not number.is_finite():
                 self.fail(where, _("expected a decimal number as a string, e.g. “42.5”"))
             return number
