@@ -1,5 +1,6 @@
 """Export a mission, delete it, import it again: the same data, feeds and agenda."""
 
+import io
 import json
 
 import pytest
@@ -201,3 +202,31 @@ def test_coordinator_user_lookup_is_by_exact_username():
     restored = import_mission(data)
 
     assert [u.username for u in restored.coordinators.all()] == ["vtm-michigan-2025-bruno"]
+
+
+def test_export_to_stdout_and_import_from_stdin(capsysbinary, monkeypatch):
+    mission = make_full_mission()
+    call_command("export_mission", mission.slug)
+    data = capsysbinary.readouterr().out
+    assert data == export_bytes(mission)
+    delete_mission(mission)
+
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
+    call_command("import_mission", "-")
+
+    assert export_bytes(Mission.objects.get(slug=mission.slug)) == data
+
+
+def test_the_import_is_recorded_in_the_history():
+    mission = make_full_mission()
+    data = mission_file.loads(export_bytes(mission))
+    delete_mission(mission)
+
+    restored = import_mission(data)
+
+    meeting = restored.meetings.get(title="Meeting with Rivian")
+    reasons = [
+        obj.history.latest().history_change_reason
+        for obj in (restored, meeting, restored.venues.first(), restored.members.first())
+    ]
+    assert reasons == ["Imported from a mission file"] * 4
