@@ -34,6 +34,7 @@ from missions.models import Mission, Venue, new_secret
 from missions.services import mission_save, venue_save
 
 CHANGE_REASON = "Imported from a mission file"
+AUTO = ("created", "updated")  # auto_now_add / auto_now: a constructor cannot set them
 
 # Export ---------------------------------------------------------------------------------------
 
@@ -217,8 +218,13 @@ def _refuse_clashes(doc: dict, slug: str) -> None:
         )
 
 
+def _without(names: tuple[str, ...], *dropped: str) -> tuple[str, ...]:
+    return tuple(name for name in names if name not in dropped)
+
+
 def _differences(obj: models.Model, values: dict, names: tuple[str, ...]) -> list[str]:
-    return [name for name in names if getattr(obj, name) != values[name]]
+    """What the file says differently about a row kept as it is (its stamps aside)."""
+    return [name for name in _without(names, *STAMPS) if getattr(obj, name) != values[name]]
 
 
 def _match_person(values: dict, organisation: Organisation | None) -> Person | None:
@@ -310,9 +316,7 @@ def import_mission(
 
 def _write(doc: dict, slug: str, create_users: bool, notes: list[str]) -> Mission:
     values = doc["mission"]
-    mission = Mission(
-        **{name: values[name] for name in MISSION_FIELDS if name not in ("created", "updated")}
-    )
+    mission = Mission(**{n: values[n] for n in _without(MISSION_FIELDS, *AUTO)})
     mission.slug = slug
     mission._change_reason = CHANGE_REASON
     coordinators = _coordinators(doc["coordinators"], create_users, notes)
@@ -323,7 +327,7 @@ def _write(doc: dict, slug: str, create_users: bool, notes: list[str]) -> Missio
     for name, values in doc["organisations"].items():
         found = Organisation.objects.filter(name__iexact=name).first()
         if found is not None:
-            changed = _differences(found, values, ORGANISATION_FIELDS[:-3])
+            changed = _differences(found, values, ORGANISATION_FIELDS)
             if changed:
                 notes.append(
                     _(
@@ -333,7 +337,7 @@ def _write(doc: dict, slug: str, create_users: bool, notes: list[str]) -> Missio
                     % {"name": found.name, "fields": ", ".join(changed)}
                 )
         else:
-            found = Organisation(**{n: values[n] for n in ORGANISATION_FIELDS[:-2]})
+            found = Organisation(**{n: values[n] for n in _without(ORGANISATION_FIELDS, *AUTO)})
             found._change_reason = CHANGE_REASON
             with _saving(_("organisation “%s”") % name):
                 organisation_save(organisation=found)
@@ -341,14 +345,15 @@ def _write(doc: dict, slug: str, create_users: bool, notes: list[str]) -> Missio
         organisations[name] = found
 
     people: dict[str, Person] = {}
+    matched: set[int] = set()
     for ref, values in doc["people"].items():
         organisation = organisations.get(values["organisation"])
         found = _match_person(values, organisation)
-        if found is not None and found.pk in {p.pk for p in people.values()}:
-            found = None  # two people of the file without e-mail and with the same name
+        if found is not None and found.pk in matched:
+            found = None  # two people of the file without e-mail, with the same name
         label = f"{values['first_name']} {values['last_name']}"
         if found is not None:
-            changed = _differences(found, values, PERSON_FIELDS[:-3])
+            changed = _differences(found, values, PERSON_FIELDS)
             if found.organisation_id != (organisation.pk if organisation else None):
                 changed.append("organisation")
             if changed:
@@ -357,11 +362,15 @@ def _write(doc: dict, slug: str, create_users: bool, notes: list[str]) -> Missio
                     % {"name": label, "fields": ", ".join(changed)}
                 )
         else:
-            found = Person(organisation=organisation, **{n: values[n] for n in PERSON_FIELDS[:-2]})
+            found = Person(
+                organisation=organisation,
+                **{n: values[n] for n in _without(PERSON_FIELDS, *AUTO)},
+            )
             found._change_reason = CHANGE_REASON
             with _saving(label):
                 person_save(person=found)
             _stamp(found, values)
+        matched.add(found.pk)
         people[ref] = found
 
     venues: dict[str, Venue] = {}
@@ -376,7 +385,7 @@ def _write(doc: dict, slug: str, create_users: bool, notes: list[str]) -> Missio
         member = DelegationMember(
             mission=mission,
             person=people[ref],
-            **{n: values[n] for n in MEMBER_FIELDS if n not in ("created", "updated")},
+            **{n: values[n] for n in _without(MEMBER_FIELDS, *AUTO)},
         )
         member._change_reason = CHANGE_REASON
         with _saving(_("delegate %s") % people[ref]):
@@ -388,7 +397,7 @@ def _write(doc: dict, slug: str, create_users: bool, notes: list[str]) -> Missio
         meeting = Meeting(
             mission=mission,
             venue=venues[values["venue"]] if values["venue"] else None,
-            **{n: values[n] for n in MEETING_FIELDS if n not in ("created", "updated")},
+            **{n: values[n] for n in _without(MEETING_FIELDS, *AUTO)},
         )
         meeting._change_reason = CHANGE_REASON
         with _saving(_("meeting “%(title)s” (%(uid)s)") % values):

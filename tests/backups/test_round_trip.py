@@ -230,3 +230,21 @@ def test_the_import_is_recorded_in_the_history():
         for obj in (restored, meeting, restored.venues.first(), restored.members.first())
     ]
     assert reasons == ["Imported from a mission file"] * 4
+
+
+def test_two_people_without_e_mail_and_with_one_name_stay_two_people():
+    mission = make_full_mission()
+    data = mission_file.loads(export_bytes(mission))
+    delete_mission(mission)
+    Person.objects.filter(email="").delete()
+    twin = next(p for p in data["people"] if p["last_name"] == "Posta")
+    data["people"].append({**twin, "ref": "person-6"})
+    data["delegation"].append(
+        {**next(m for m in data["delegation"] if m["person"] == twin["ref"]), "person": "person-6"}
+    )
+    data["delegation"][-1]["token"] = "another-token"
+
+    restored = import_mission(data)
+
+    assert restored.members.filter(person__last_name="Posta").count() == 2
+    assert Person.objects.filter(last_name="Posta").count() == 2
