@@ -23,6 +23,9 @@ dates "YYYY-MM-DD", coordinates decimal strings. Lists are sorted by what identi
 byte-identical (`dumps`) and a file imported into an empty database exports to the same bytes.
 Primary keys are never written.
 
+Every key is required and no other is accepted; a change to the format raises `VERSION`, and
+other versions are refused rather than half-read.
+
 The file holds every secret of the mission (delegates' tokens, the programme feed token):
 keep it like a database backup.
 """

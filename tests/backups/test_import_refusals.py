@@ -254,3 +254,14 @@ def test_a_missing_file_is_a_clear_error(tmp_path):
 def test_export_of_an_unknown_mission_says_so():
     with pytest.raises(CommandError, match="No mission with slug “nope”"):
         call_command("export_mission", "nope")
+
+
+def test_an_invalid_new_slug_is_refused(tmp_path, exported):
+    message = refused(tmp_path, exported, "--as-copy", "--slug", "no spaces/please")
+    assert message.startswith("mission: slug: Enter a valid “slug”")
+
+
+def test_export_to_a_place_that_cannot_be_written_is_a_clear_error(tmp_path):
+    mission = make_full_mission()
+    with pytest.raises(CommandError, match="Cannot write .*/missing/x.json: No such file"):
+        call_command("export_mission", mission.slug, "-o", str(tmp_path / "missing" / "x.json"))
