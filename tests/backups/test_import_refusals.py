@@ -265,3 +265,20 @@ def test_export_to_a_place_that_cannot_be_written_is_a_clear_error(tmp_path):
     mission = make_full_mission()
     with pytest.raises(CommandError, match="Cannot write .*/missing/x.json: No such file"):
         call_command("export_mission", mission.slug, "-o", str(tmp_path / "missing" / "x.json"))
+
+
+def test_a_dry_run_checks_everything_and_writes_nothing(tmp_path, exported, capsys):
+    path = tmp_path / "mission.json"
+    path.write_bytes(mission_file.dumps(exported))
+    before = everything()
+
+    call_command("import_mission", str(path), "--dry-run", "--create-users")
+
+    assert everything() == before
+    assert capsys.readouterr().out == (
+        "Checked: mission “vtm-michigan-2025” (3 delegates, 3 meetings) can be imported. "
+        "Nothing was written (--dry-run).\n"
+    )
+    meeting(exported)["end"] = meeting(exported)["start"]
+    message = refused(tmp_path, exported, "--dry-run")
+    assert message.endswith("end: The meeting must end after it starts.")

@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from backups import mission_file, mission_json
@@ -24,6 +25,11 @@ class Command(BaseCommand):
             help="issue a new slug (unless --slug), new delegate tokens, feed token and UIDs",
         )
         parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="check everything, the models' own rules included, then write nothing",
+        )
+        parser.add_argument(
             "--create-users",
             action="store_true",
             help="create missing coordinators (without a password) instead of skipping them",
@@ -33,13 +39,21 @@ class Command(BaseCommand):
         raw = self._read(options["file"])
         notes: list[str] = []
         try:
-            mission = mission_json.import_mission(
-                mission_file.loads(raw),
-                slug=options["slug"],
-                as_copy=options["as_copy"],
-                create_users=options["create_users"],
-                notes=notes,
-            )
+            with transaction.atomic():
+                mission = mission_json.import_mission(
+                    mission_file.loads(raw),
+                    slug=options["slug"],
+                    as_copy=options["as_copy"],
+                    create_users=options["create_users"],
+                    notes=notes,
+                )
+                summary = {
+                    "slug": mission.slug,
+                    "members": mission.members.count(),
+                    "meetings": mission.meetings.count(),
+                }
+                if options["dry_run"]:
+                    transaction.set_rollback(True)
         except mission_file.MissionFileError as error:
             raise CommandError(
                 _("Nothing imported from %(file)s. %(error)s")
@@ -47,14 +61,16 @@ class Command(BaseCommand):
             ) from None
         for note in notes:
             self.stderr.write(note)
-        self.stdout.write(
-            _("Imported mission “%(slug)s”: %(members)d delegates, %(meetings)d meetings.")
-            % {
-                "slug": mission.slug,
-                "members": mission.members.count(),
-                "meetings": mission.meetings.count(),
-            }
-        )
+        if options["dry_run"]:
+            message = _(
+                "Checked: mission “%(slug)s” (%(members)d delegates, %(meetings)d meetings) "
+                "can be imported. Nothing was written (--dry-run)."
+            )
+        else:
+            message = _(
+                "Imported mission “%(slug)s”: %(members)d delegates, %(meetings)d meetings."
+            )
+        self.stdout.write(message % summary)
 
     def _read(self, name: str) -> bytes:
         limit = mission_file.MAX_FILE_BYTES + 1
