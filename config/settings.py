@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "missions",
     "delegations",
     "meetings",
+    "backups",
 ]
 
 MIDDLEWARE = [
