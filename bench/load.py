@@ -43,8 +43,15 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
 
+import psycopg2
+
 ROOT = Path(__file__).resolve().parents[1]
 SLUG = "vtm-michigan-2025"
+# Production-like, but for the settings module that only moves STATIC_ROOT into the temp dir.
+PRODUCTION_ENV = (
+    "DEBUG=0 ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0 CONN_MAX_AGE=60 REDIS_URL= "
+    "DJANGO_SETTINGS_MODULE=load_settings"
+)
 KINDS = ("feed", "feed-conditional", "agenda", "form", "write")
 OK = {"feed": {200}, "feed-conditional": {200, 304}, "agenda": {200}, "form": {200}, "write": {302}}
 
@@ -113,6 +120,7 @@ def run(command: list[str], check: bool = True, **kwargs) -> subprocess.Complete
 def free_port(preferred: int = 0) -> int:
     for port in (preferred, 0):
         with socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as PostgreSQL does
             try:
                 sock.bind(("127.0.0.1", port))
             except OSError:
@@ -136,6 +144,21 @@ class FormInputs(html.parser.HTMLParser):
         elif tag == "input" and self.forms and attrs.get("name"):
             entry = (attrs.get("type", "text"), attrs.get("value") or "")
             self.forms[-1].setdefault(attrs["name"], []).append(entry)
+
+
+def meeting_fields(page: str, n: int, rng: random.Random) -> dict | None:
+    """What the writer posts for its n-th write, from the meeting form page (None: no form).
+    Hidden inputs (CSRF token, a version...) go back as they came; the rest is ours."""
+    form = next((f for f in FormInputs(page).forms if "title" in f), None)
+    if form is None:
+        return None
+    fields = {name: v[0][1] for name, v in form.items() if v[0][0] == "hidden"}
+    day, hour = f"2025-04-{22 + n % 3}", 8 + n % 10
+    fields.update(title=f"Load write {n}", kind="b2b", status="confirmed")
+    fields.update(start_0=day, start_1=f"{hour:02d}:00", end_0=day, end_1=f"{hour:02d}:40")
+    members = [value for _, value in form.get("attendees", [])]
+    fields["attendees"] = rng.sample(members, min(2, len(members)))
+    return fields
 
 
 class Browser:
@@ -234,29 +257,12 @@ class Load:
             n += 1
             path = f"/missions/{SLUG}/meetings/" + (f"{pk}/edit/" if pk and edits < 3 else "new/")
             _, _, page, ok = self.timed(browser, "form", "GET", path)
-            form = next((f for f in FormInputs(page).forms if "title" in f), None) if ok else None
-            if form is None:
+            fields = meeting_fields(page, n, rng) if ok else None
+            if fields is None:
                 self.stop.wait(self.write_pause)
                 continue
-            # Hidden inputs (CSRF token, a version...) go back as they came; the rest is ours.
-            fields = {name: v[0][1] for name, v in form.items() if v[0][0] == "hidden"}
-            day = f"2025-04-{22 + n % 3}"
-            hour = 8 + n % 10
-            title = f"Load write {n}"
-            fields.update(
-                title=title,
-                kind="b2b",
-                status="confirmed",
-                venue="",
-                start_0=day,
-                start_1=f"{hour:02d}:00",
-                end_0=day,
-                end_1=f"{hour:02d}:40",
-                description=f"written by bench/load.py, write {n}",
-            )
-            members = [value for _, value in form.get("attendees", [])]
-            fields["attendees"] = rng.sample(members, min(2, len(members)))
-            attempt = {"pk": pk if "edit" in path else None, "title": title, "acked": False}
+            attempt = {"pk": pk if "edit" in path else None, "title": fields["title"]}
+            attempt["acked"] = False
             with self.lock:
                 self.writes.append(attempt)
             status, headers, _, ok = self.timed(browser, "write", "POST", path, fields)
@@ -312,50 +318,42 @@ class Stack:
 
     def start_pg(self):
         options = f"-p {self.pg_port} -k {self.tmp} -c listen_addresses=127.0.0.1"
-        self.pg(
-            "pg_ctl",
-            "start",
-            "-w",
-            "-D",
-            str(self.data),
-            "-l",
-            str(self.tmp / "pg.log"),
-            "-o",
-            options,
-        )
+        # -W: no wait; ready() polls every 10 ms, finer than pg_ctl's own 100 ms.
+        self.pg(*f"pg_ctl start -W -D {self.data} -l {self.tmp}/pg.log".split(), "-o", options)
 
     def stop_pg(self, mode="fast"):
-        self.pg("pg_ctl", "stop", "-w", "-m", mode, "-D", str(self.data), check=False)
+        self.pg(*f"pg_ctl stop -w -m {mode} -D {self.data}".split(), check=False)
 
-    def pg_ready(self) -> bool:
-        return (
-            self.pg(
-                "pg_isready", "-q", "-h", "127.0.0.1", "-p", str(self.pg_port), check=False
-            ).returncode
-            == 0
-        )
+    def connect(self, database: str = "missions"):
+        return psycopg2.connect(self.dsn.replace("/missions", f"/{database}"), connect_timeout=2)
+
+    def wait_ready(self, seconds: float = 30) -> float:
+        """When PostgreSQL accepts connections again (monotonic clock)."""
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                self.connect("postgres").close()
+                return time.monotonic()
+            except psycopg2.OperationalError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     def setup(self) -> dict:
-        self.pg("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        self.pg(*f"initdb -D {self.data} -U postgres --auth=trust -E UTF8".split())
         self.start_pg()
-        self.pg(
-            "createdb", "-h", "127.0.0.1", "-p", str(self.pg_port), "-U", "postgres", "missions"
-        )
+        self.wait_ready()
+        self.pg(*f"createdb -h 127.0.0.1 -p {self.pg_port} -U postgres missions".split())
         self.port = free_port()
         (self.tmp / "load_settings.py").write_text(
             f"from config.settings import *  # noqa\nSTATIC_ROOT = {str(self.tmp / 'static')!r}\n"
         )
         self.env = {
             **os.environ,
+            **dict(item.split("=", 1) for item in PRODUCTION_ENV.split()),
             "DATABASE_URL": self.dsn,
-            "DEBUG": "0",
             "SECRET_KEY": secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": "127.0.0.1",
             "SITE_URL": f"http://127.0.0.1:{self.port}",
-            "SECURE_SSL_REDIRECT": "0",
-            "CONN_MAX_AGE": "60",
-            "REDIS_URL": "",
-            "DJANGO_SETTINGS_MODULE": "load_settings",
             "PYTHONPATH": os.pathsep.join([str(self.tmp), str(ROOT)]),
         }
         manage = [sys.executable, str(ROOT / "manage.py")]
@@ -395,10 +393,8 @@ class Stack:
         raise RuntimeError("gunicorn did not start in 30 s")
 
     def workers(self) -> set[int]:
-        found = subprocess.run(
-            ["pgrep", "-P", str(self.gunicorn.pid)], capture_output=True, text=True
-        )
-        return {int(pid) for pid in found.stdout.split()}
+        pid = self.gunicorn.pid
+        return set(map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split()))
 
     def log_text(self) -> str:
         return (self.tmp / "gunicorn.log").read_text(errors="replace")
@@ -430,9 +426,7 @@ def fault(stack: Stack, load: Load, args) -> dict:
     stack.stop_pg("fast")
     time.sleep(args.down)
     stack.start_pg()
-    while not stack.pg_ready():
-        time.sleep(0.01)
-    t_ready = time.monotonic()
+    t_ready = stack.wait_ready()
     deadline = t_ready + args.after
     while time.monotonic() < deadline:
         time.sleep(0.2)
@@ -456,43 +450,31 @@ def fault(stack: Stack, load: Load, args) -> dict:
     }
 
 
-def verify_writes(stack: Stack, writes: list[dict]) -> tuple[int, int, list[str]]:
-    """Every acknowledged write's title is in the meeting's history, the newest one in the row."""
-    acked = [w for w in writes if w["acked"]]
-    pks = sorted({w["pk"] for w in acked})
-    if not pks:
-        return 0, 0, []
-    sql = (
-        "SELECT 'h', id, title FROM meetings_historicalmeeting WHERE id IN ({0}) "
-        "UNION ALL SELECT 'm', id, title FROM meetings_meeting WHERE id IN ({0})"
-    ).format(",".join(map(str, pks)))
-    out = stack.pg(
-        "psql",
-        "-h",
-        "127.0.0.1",
-        "-p",
-        str(stack.pg_port),
-        "-U",
-        "postgres",
-        "-d",
-        "missions",
-        "-AtF",
-        "\t",
-        "-c",
-        sql,
-    ).stdout
-    rows = {tuple(line.split("\t")) for line in out.splitlines() if line}
+def lost_writes(writes: list[dict], history: set[tuple], current: dict) -> list[str]:
+    """Acknowledged writes missing from the database. writes: every attempt in order
+    ({pk, title, acked}); history: (pk, title) of every historical row; current: pk -> title.
+    Each acknowledged write must be in the history, and the newest attempt on a meeting in the
+    row itself (after an unacknowledged attempt the row may hold either)."""
     lost = []
     for index, write in enumerate(writes):
         if not write["acked"]:
             continue
-        pk = str(write["pk"])
-        later = [w for w in writes[index + 1 :] if w["pk"] == write["pk"]]
-        current = {title for kind, i, title in rows if kind == "m" and i == pk}
-        newest_ok = not later and (write["title"] in current)
-        if not ((("h", pk, write["title"]) in rows) and (later or newest_ok)):
-            lost.append(f"{write['title']} (meeting {pk})")
-    return len(acked), len(acked) - len(lost), lost
+        later = any(w["pk"] == write["pk"] for w in writes[index + 1 :])
+        in_row = later or current.get(write["pk"]) == write["title"]
+        if (write["pk"], write["title"]) not in history or not in_row:
+            lost.append(f"{write['title']} (meeting {write['pk']})")
+    return lost
+
+
+def verify_writes(stack: Stack, writes: list[dict]) -> tuple[int, list[str]]:
+    pks = [w["pk"] for w in writes if w["acked"]] or [0]
+    with stack.connect() as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT id, title FROM meetings_historicalmeeting WHERE id = ANY(%s)", [pks])
+        history = set(cursor.fetchall())
+        cursor.execute("SELECT id, title FROM meetings_meeting WHERE id = ANY(%s)", [pks])
+        current = dict(cursor.fetchall())
+    connection.close()
+    return sum(w["acked"] for w in writes), lost_writes(writes, history, current)
 
 
 def main() -> int:
@@ -508,7 +490,9 @@ def main() -> int:
     args = parser.parse_args()
     if args.quick:
         args.clients, args.seconds, args.down = 8, 8, 2
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # cleans up like Ctrl-C
+    # Ctrl-C (even when started in the background) and SIGTERM both end in the cleanup below.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     stack, load = Stack(args), None
     try:
         print(f"PostgreSQL {stack.bin.parent.name} on 127.0.0.1:{stack.pg_port} in {stack.tmp}")
@@ -527,7 +511,9 @@ def main() -> int:
         time.sleep(2)  # warm-up, not measured
         t0 = time.monotonic()
         time.sleep(args.seconds)
-        steady = summarize(load.between(t0, time.monotonic()), time.monotonic() - t0)
+        samples, seconds = load.between(t0, time.monotonic()), time.monotonic() - t0
+        steady = summarize(samples, seconds)
+        per_kind = {k: summarize([s for s in samples if s[0] == k], seconds) for k in KINDS}
         log_before = len(stack.log_text().splitlines())  # the outage's log lines come after
         outage = fault(stack, load, args)
         load.finish()
@@ -540,7 +526,7 @@ def main() -> int:
             if not ok and not (t0 <= down[1] and t1 >= down[0])
         )
         restarted = stack.gunicorn.poll() is not None or stack.workers() != workers_before
-        acked, found, lost = verify_writes(stack, load.writes)
+        acked, lost = verify_writes(stack, load.writes)
     except KeyboardInterrupt:
         print("interrupted: cleaning up", file=sys.stderr)
         return 130
@@ -573,9 +559,12 @@ def main() -> int:
             for kind, v in outage["recovery"].items()
         ),
         ("gunicorn or a worker restarted", "yes" if restarted else "no"),
-        ("acknowledged writes / found / lost", f"{acked} / {found} / {len(lost)}"),
+        ("acknowledged writes / found / lost", f"{acked} / {acked - len(lost)} / {len(lost)}"),
         ("load average (1, 5, 15 min)", load_avg),
     ]
+    kinds = [(k, f"{v['rps']:.1f}", f"{v['p50']:.0f}", f"{v['p99']:.0f}", v["errors"])
+             for k, v in per_kind.items()]  # fmt: skip
+    print("\n" + table([("steady phase", "req/s", "p50 ms", "p99 ms", "errors"), *kinds]))
     print("\n" + table(rows))
     failed = steady["errors"] or outside or lost or not recovered or restarted
     print("\nRESULT: " + ("FAIL" if failed else "PASS"))
