@@ -288,6 +288,21 @@ class Load:
         for thread in self.threads:
             thread.start()
 
+    def baseline(self, login_as: str, rounds: int = 5) -> dict:
+        """Median latency (ms) of one client alone, per kind: what the machine gives unloaded."""
+        browser, feed = Browser(self.port), f"/d/{self.tokens[0]}/calendar.ics"
+        browser.login(login_as, self.password)
+        paths = {"feed": feed, "agenda": f"/missions/{SLUG}/agenda/"}
+        medians = {}
+        for kind, path in paths.items():
+            times = []
+            for _ in range(rounds):
+                t0 = time.monotonic()
+                browser.request("GET", path)
+                times.append((time.monotonic() - t0) * 1000)
+            medians[kind] = percentile(times, 50)
+        return medians
+
     def finish(self):
         self.stop.set()
         for thread in self.threads:
@@ -483,7 +498,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30, help="steady phase length")
     parser.add_argument("--workers", type=int, default=3, choices=(2, 3, 4))
     parser.add_argument("--down", type=float, default=3, help="seconds PostgreSQL stays down")
-    parser.add_argument("--after", type=float, default=10, help="max seconds to wait to recover")
+    parser.add_argument("--after", type=float, default=30, help="max seconds to wait to recover")
     parser.add_argument("--write-pause", type=float, default=0.2, help="writer's pause (s)")
     parser.add_argument("--pg-port", type=int, default=55432)
     parser.add_argument("--quick", action="store_true", help="smoke run: 8 clients, 8 s")
@@ -507,6 +522,7 @@ def main() -> int:
         load = Load(
             stack.port, seeded["tokens"], seeded["password"], args.clients, args.write_pause
         )
+        baseline = load.baseline("load-coordinator")
         load.start("load-coordinator")
         time.sleep(2)  # warm-up, not measured
         t0 = time.monotonic()
@@ -549,6 +565,10 @@ def main() -> int:
         ("steady: requests per second", f"{steady['rps']:.1f} ({steady['requests']} requests)"),
         ("steady: p50 / p99 latency", f"{steady['p50']:.0f} ms / {steady['p99']:.0f} ms"),
         ("steady: errors", steady["errors"]),
+        (
+            "one client alone: feed / agenda",
+            f"{baseline['feed']:.0f} ms / {baseline['agenda']:.0f} ms",
+        ),
         ("PostgreSQL down (stop to accepting)", f"{outage['down_s']:.1f} s"),
         ("errors while down", outage["errors_while_down"]),
         ("statuses while down", ", ".join(sorted({k.split(":")[1] for k in answers}))),
