@@ -385,6 +385,9 @@ class Stack:
         if (ROOT / "config" / "gunicorn.conf.py").exists():
             command += ["-c", str(ROOT / "config" / "gunicorn.conf.py")]
         command += ["--bind", f"127.0.0.1:{self.port}", "--workers", str(self.args.workers)]
+        # No recycling after N requests: a new worker pid then means a crash or a timeout.
+        # No control socket: its default path is shared with any other gunicorn of this user.
+        command += ["--max-requests", "0", "--no-control-socket"]
         self.log = open(self.tmp / "gunicorn.log", "w+b")  # noqa: SIM115 - closed in close()
         self.gunicorn = subprocess.Popen(
             command,
