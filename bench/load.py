@@ -43,6 +43,7 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
 
+import gunicorn
 import psycopg2
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -333,7 +334,7 @@ class Stack:
 
     def start_pg(self):
         options = f"-p {self.pg_port} -k {self.tmp} -c listen_addresses=127.0.0.1"
-        # -W: no wait; ready() polls every 10 ms, finer than pg_ctl's own 100 ms.
+        # -W: no wait; wait_ready() polls every 10 ms, finer than pg_ctl's own 100 ms.
         self.pg(*f"pg_ctl start -W -D {self.data} -l {self.tmp}/pg.log".split(), "-o", options)
 
     def stop_pg(self, mode="fast"):
@@ -386,8 +387,9 @@ class Stack:
             command += ["-c", str(ROOT / "config" / "gunicorn.conf.py")]
         command += ["--bind", f"127.0.0.1:{self.port}", "--workers", str(self.args.workers)]
         # No recycling after N requests: a new worker pid then means a crash or a timeout.
-        # No control socket: its default path is shared with any other gunicorn of this user.
-        command += ["--max-requests", "0", "--no-control-socket"]
+        command += ["--max-requests", "0"]
+        if gunicorn.version_info >= (25, 1):  # its control socket's path is one per user
+            command += ["--no-control-socket"]
         self.log = open(self.tmp / "gunicorn.log", "w+b")  # noqa: SIM115 - closed in close()
         self.gunicorn = subprocess.Popen(
             command,
