@@ -118,6 +118,18 @@ def run(command: list[str], check: bool = True, **kwargs) -> subprocess.Complete
     return done
 
 
+def children(pid: int) -> set[int]:
+    return set(map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split()))
+
+
+def cpu_seconds(pids: set[int]) -> float:
+    ticks = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def free_port(preferred: int = 0) -> int:
     for port in (preferred, 0):
         with socket.socket() as sock:
@@ -413,8 +425,12 @@ class Stack:
         raise RuntimeError("gunicorn did not start in 30 s")
 
     def workers(self) -> set[int]:
-        pid = self.gunicorn.pid
-        return set(map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split()))
+        return children(self.gunicorn.pid)
+
+    def cpu_seconds(self) -> tuple[float, float]:
+        """CPU time (user + system) used so far by gunicorn's workers, by PostgreSQL's processes."""
+        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        return cpu_seconds(self.workers()), cpu_seconds(children(postmaster) | {postmaster})
 
     def log_text(self) -> str:
         return (self.tmp / "gunicorn.log").read_text(errors="replace")
@@ -530,8 +546,10 @@ def main() -> int:
         baseline = load.baseline("load-coordinator")
         load.start("load-coordinator")
         time.sleep(2)  # warm-up, not measured
-        t0 = time.monotonic()
+        t0, cpu0, own0 = time.monotonic(), stack.cpu_seconds(), time.process_time()
         time.sleep(args.seconds)
+        cpu = [b - a for a, b in zip(cpu0, stack.cpu_seconds(), strict=True)]
+        cpu.append(time.process_time() - own0)
         samples, seconds = load.between(t0, time.monotonic()), time.monotonic() - t0
         steady = summarize(samples, seconds)
         per_kind = {k: summarize([s for s in samples if s[0] == k], seconds) for k in KINDS}
@@ -570,6 +588,10 @@ def main() -> int:
         ("steady: requests per second", f"{steady['rps']:.1f} ({steady['requests']} requests)"),
         ("steady: p50 / p99 latency", f"{steady['p50']:.0f} ms / {steady['p99']:.0f} ms"),
         ("steady: errors", steady["errors"]),
+        (
+            "steady: CPU s of gunicorn workers / PostgreSQL / clients",
+            f"{cpu[0]:.1f} / {cpu[1]:.1f} / {cpu[2]:.1f} (of {os.cpu_count() * args.seconds:.0f})",
+        ),
         (
             "one client alone: feed / agenda",
             f"{baseline['feed']:.0f} ms / {baseline['agenda']:.0f} ms",
