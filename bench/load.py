@@ -1,25 +1,32 @@
 """Load and faults: the planner under gunicorn on PostgreSQL, then PostgreSQL restarted mid-run.
 
-What it does, all on loopback, bounded in time, cleaning up after itself (also on Ctrl-C):
-1. starts a throwaway PostgreSQL cluster in a temp dir on its own port (55432 or a free one;
-   never the shared 5432), migrates it, loads the demo and seeds extra delegates and meetings
-   so each delegate's feed has ~50 meetings, plus a coordinator login;
-2. starts gunicorn (`config.wsgi`, 3 workers, `-c config/gunicorn.conf.py` if present) with
-   DEBUG off and production-like settings (only STATIC_ROOT points into the temp dir);
-3. runs --clients concurrent keep-alive clients: delegates polling their feeds
-   (/d/<token>/calendar.ics, half of them with If-None-Match to get 304s) and coordinators
-   (logged in through the login form) reading the agenda; one writer creates and edits meetings
-   through the planner's form and records every acknowledged write (302);
-4. steady phase (--seconds): requests per second, p50, p99, errors by kind and status;
-5. fault phase: `pg_ctl stop -m fast`, down for --down seconds, started again. Reports what
-   the app answered while down, errors outside the down window (must be 0), recovery time from
-   PostgreSQL accepting connections to the first success of each kind, whether gunicorn or a
-   worker restarted, and whether every acknowledged write is in the database.
-Exits 1 if the steady phase had errors, an error fell outside the down window, a kind never
-recovered, gunicorn restarted, or an acknowledged write is missing.
+Run: `.venv/bin/python bench/load.py` (about 2 minutes, or `make load`); `--quick` for a smoke
+run (8 clients, 8 s); `--help` for the knobs. Needs PostgreSQL's server binaries
+(/usr/lib/postgresql/*/bin); as root it runs them as the `postgres` user. Loopback only,
+bounded in time, and it removes everything it started or wrote, also on Ctrl-C or an error.
 
-Run: `.venv/bin/python bench/load.py` (about a minute); `--quick` for a smoke run (8 clients,
-8 s); `--help` for the knobs. As root it runs PostgreSQL's binaries as the `postgres` user.
+1. A throwaway PostgreSQL cluster in a temp dir on its own port (55432, or a free one if taken;
+   never the shared 5432): migrated, the demo loaded, plus 12 delegates and 46 meetings so a
+   delegate's feed has ~40-50 meetings, and a coordinator login.
+2. gunicorn (`config.wsgi`, --workers 3, `-c config/gunicorn.conf.py` if present, no
+   recycling after N requests) with DEBUG off and production settings from the environment;
+   only STATIC_ROOT moves into the temp dir.
+3. --clients threads with keep-alive connections: a quarter are coordinators, logged in through
+   the login form, reading the agenda; the rest are delegates polling random feeds, half of the
+   time with If-None-Match (304 expected). One writer creates a meeting through the planner's
+   form (GET the form, POST it with its CSRF token), edits it three times, and so on; a 302 to
+   the agenda is an acknowledged write.
+   Kinds in the output: feed, feed-conditional, agenda, form (the writer's GET), write.
+4. Steady phase (--seconds, after 2 s of warm-up): requests per second, p50 and p99 latency,
+   errors by kind and status, CPU used by gunicorn, PostgreSQL and the clients (on a shared
+   machine that says how much of it the server got), and one client's latency alone.
+5. Fault phase: `pg_ctl stop -m fast`, --down seconds, started again. Reports the answers while
+   down (errors there are expected), errors outside the down window (must be 0), recovery: from
+   PostgreSQL accepting connections to the first successful response of each kind, whether
+   gunicorn or any worker restarted, gunicorn's log lines and tracebacks from the stop on, and
+   every acknowledged write looked up in the meeting's row and history.
+Exits 1 if the steady phase had errors, an error fell outside the down window, a kind never
+recovered (within --after seconds), gunicorn restarted, or an acknowledged write is missing.
 """
 
 import argparse
@@ -349,8 +356,8 @@ class Stack:
         # -W: no wait; wait_ready() polls every 10 ms, finer than pg_ctl's own 100 ms.
         self.pg(*f"pg_ctl start -W -D {self.data} -l {self.tmp}/pg.log".split(), "-o", options)
 
-    def stop_pg(self, mode="fast"):
-        self.pg(*f"pg_ctl stop -w -m {mode} -D {self.data}".split(), check=False)
+    def stop_pg(self, mode="fast", check=True):
+        self.pg(*f"pg_ctl stop -w -m {mode} -D {self.data}".split(), check=check)
 
     def connect(self, database: str = "missions"):
         return psycopg2.connect(self.dsn.replace("/missions", f"/{database}"), connect_timeout=2)
@@ -446,7 +453,7 @@ class Stack:
         if self.log is not None:
             self.log.close()
         if (self.data / "postmaster.pid").exists():
-            self.stop_pg("immediate")
+            self.stop_pg("immediate", check=False)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
