@@ -6,8 +6,8 @@ run (8 clients, 8 s); `--help` for the knobs. Needs PostgreSQL's server binaries
 bounded in time, and it removes everything it started or wrote, also on Ctrl-C or an error.
 
 1. A throwaway PostgreSQL cluster in a temp dir on its own port (55432, or a free one if taken;
-   never the shared 5432): migrated, the demo loaded, plus 12 delegates and 46 meetings so a
-   delegate's feed has ~40-50 meetings, and a coordinator login.
+   never the shared 5432): migrated, the demo loaded, plus 12 delegates and --seed-meetings
+   (46) meetings so a delegate's feed has ~40-50 meetings, and a coordinator login.
 2. gunicorn (`config.wsgi`, --workers 3, `-c config/gunicorn.conf.py` if present, no
    recycling after N requests) with DEBUG off and production settings from the environment;
    only STATIC_ROOT moves into the temp dir.
@@ -81,7 +81,7 @@ for n in range(12):
 members = list(DelegationMember.objects.filter(mission=mission))
 tz = ZoneInfo(mission.timezone)
 rng = random.Random(7)
-for n in range(46):
+for n in range(%(meetings)d):
     day = mission.start_date + timedelta(days=n %% 3)
     start = datetime(day.year, day.month, day.day, 8 + n %% 10, 15 * (n %% 4), tzinfo=tz)
     meeting_schedule(mission=mission, title=f"Seeded meeting {n}", start=start,
@@ -114,6 +114,7 @@ def summarize(samples: list[tuple], seconds: float) -> dict:
         "p99": percentile(latencies, 99),
         "errors": sum(errors.values()),
         "by_kind": dict(sorted(errors.items())),
+        "labels": Counter(label for _, _, _, label, _ in samples),
     }
 
 
@@ -395,7 +396,7 @@ class Stack:
         for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"], ["load_demo"]):
             run([*manage, *command], env=self.env, cwd=ROOT)
         password = secrets.token_urlsafe(16)
-        seed = SEED % {"slug": SLUG, "password": password}
+        seed = SEED % {"slug": SLUG, "password": password, "meetings": self.args.seed_meetings}
         seeded = run([*manage, "shell", "-c", seed], env=self.env, cwd=ROOT)
         line = next(ln for ln in seeded.stdout.splitlines() if ln.startswith("SEED"))
         return {**json.loads(line[4:]), "password": password}
@@ -529,6 +530,7 @@ def main() -> int:
     parser.add_argument("--after", type=float, default=30, help="max seconds to wait to recover")
     parser.add_argument("--write-pause", type=float, default=0.2, help="writer's pause (s)")
     parser.add_argument("--pg-port", type=int, default=55432)
+    parser.add_argument("--seed-meetings", type=int, default=46, help="added to the demo's 12")
     parser.add_argument("--quick", action="store_true", help="smoke run: 8 clients, 8 s")
     args = parser.parse_args()
     if args.quick:
@@ -616,9 +618,11 @@ def main() -> int:
         ("acknowledged writes / found / lost", f"{acked} / {acked - len(lost)} / {len(lost)}"),
         ("load average (1, 5, 15 min)", load_avg),
     ]
-    kinds = [(k, f"{v['rps']:.1f}", f"{v['p50']:.0f}", f"{v['p99']:.0f}", v["errors"])
+    kinds = [(k, f"{v['rps']:.1f}", f"{v['p50']:.0f}", f"{v['p99']:.0f}", v["errors"],
+              ", ".join(f"{n}×{label}" for label, n in sorted(v["labels"].items())))
              for k, v in per_kind.items()]  # fmt: skip
-    print("\n" + table([("steady phase", "req/s", "p50 ms", "p99 ms", "errors"), *kinds]))
+    head = ("steady phase", "req/s", "p50 ms", "p99 ms", "errors", "answers")
+    print("\n" + table([head, *kinds]))
     print("\n" + table(rows))
     failed = steady["errors"] or outside or lost or not recovered or restarted
     print("\nRESULT: " + ("FAIL" if failed else "PASS"))
