@@ -523,18 +523,19 @@ def verify_writes(stack: Stack, writes: list[dict]) -> tuple[int, list[str]]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--seconds", type=float, default=30, help="steady phase length")
+    parser.add_argument("--clients", type=int, help="concurrent clients (32; --quick: 8)")
+    parser.add_argument("--seconds", type=float, help="steady phase length (30; --quick: 8)")
     parser.add_argument("--workers", type=int, default=3, choices=(2, 3, 4))
-    parser.add_argument("--down", type=float, default=3, help="seconds PostgreSQL stays down")
+    parser.add_argument("--down", type=float, help="seconds PostgreSQL is down (3; --quick: 2)")
     parser.add_argument("--after", type=float, default=30, help="max seconds to wait to recover")
     parser.add_argument("--write-pause", type=float, default=0.2, help="writer's pause (s)")
     parser.add_argument("--pg-port", type=int, default=55432)
     parser.add_argument("--seed-meetings", type=int, default=46, help="added to the demo's 12")
     parser.add_argument("--quick", action="store_true", help="smoke run: 8 clients, 8 s")
     args = parser.parse_args()
-    if args.quick:
-        args.clients, args.seconds, args.down = 8, 8, 2
+    for name, full, quick in (("clients", 32, 8), ("seconds", 30, 8), ("down", 3, 2)):
+        if getattr(args, name) is None:
+            setattr(args, name, quick if args.quick else full)
     # Ctrl-C (even when started in the background) and SIGTERM both end in the cleanup below.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
