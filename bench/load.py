@@ -282,14 +282,13 @@ class Load:
             if fields is None:
                 self.stop.wait(self.write_pause)
                 continue
-            attempt = {"pk": pk if "edit" in path else None, "title": fields["title"]}
-            attempt["acked"] = False
+            attempt = {"pk": pk if "edit" in path else None, "title": fields["title"], "acked": 0}
             with self.lock:
                 self.writes.append(attempt)
             status, headers, _, ok = self.timed(browser, "write", "POST", path, fields)
             found = re.search(r"#meeting-(\d+)", headers.get("Location", "")) if ok else None
             if found:
-                attempt.update(pk=int(found.group(1)), acked=True)
+                attempt.update(pk=int(found.group(1)), acked=1)
                 pk, edits = (attempt["pk"], 0) if "new/" in path else (pk, edits + 1)
             self.stop.wait(self.write_pause)
 
