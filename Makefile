@@ -8,7 +8,7 @@ PORT ?= 8000
 # Local development only: `make run` serves with DEBUG on; production never uses this Makefile.
 RUN_ENV := DEBUG=1 ALLOWED_HOSTS=127.0.0.1,localhost
 
-.PHONY: run test install install-dev messages lint format ci clean bench chromium
+.PHONY: run test install install-dev messages lint format ci clean bench chromium load
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ format: install-dev
 
 bench: install-dev
 	for f in bench/bench_*.py; do $(PY) $$f || exit 1; done
+
+# gunicorn on a throwaway PostgreSQL under load, PostgreSQL restarted mid-run (about a minute;
+# LOAD_ARGS=--quick for a smoke run). Needs PostgreSQL's server binaries; never run by CI.
+load: install
+	$(PY) bench/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 staticfiles
