@@ -264,6 +264,16 @@ class ContactForm(forms.ModelForm):
         return email
 
 
+class ContactSearchForm(forms.Form):
+    """The contacts page's search box (GET); Django's CharField refuses NUL characters."""
+
+    q = forms.CharField(required=False, max_length=100)
+
+    def query(self) -> str:
+        """What to search for; "" when the box is empty or what was typed is refused."""
+        return self.cleaned_data["q"] if self.is_valid() else ""
+
+
 class PartnerFilterForm(forms.Form):
     """The GET form above the directory; every field optional."""
 

@@ -1,4 +1,5 @@
 import secrets
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -13,6 +14,11 @@ from missions.models import Mission
 def new_token() -> str:
     """256 bits from the OS's CSPRNG, URL-safe (43 characters)."""
     return secrets.token_urlsafe(32)
+
+
+def is_one_line(value: str) -> bool:
+    """No line breaks (CR, LF, U+2028/9) and no other control characters (NUL, TAB, ...)."""
+    return not any(unicodedata.category(char) in {"Cc", "Zl", "Zp"} for char in value)
 
 
 class Organisation(models.Model):
@@ -111,6 +117,19 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def clean(self) -> None:
+        # Names go into e-mail headers ("Mario Rossi <mario@...>") and calendar lines.
+        errors = {
+            name: ValidationError(
+                _("A name must be on one line, without control characters."),
+                code="multi_line_name",
+            )
+            for name in ("first_name", "last_name")
+            if not is_one_line(getattr(self, name) or "")
+        }
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def full_name(self) -> str:

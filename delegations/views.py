@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from delegations.forms import (
     ContactForm,
+    ContactSearchForm,
     MemberAddForm,
     MemberTimesForm,
     OrganisationForm,
@@ -359,7 +360,8 @@ def organisation_form(request: HttpRequest, pk: int | None = None) -> HttpRespon
 
 @login_required
 def contacts(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
+    search = ContactSearchForm(request.GET)
+    query = search.query()
     people = Person.objects.select_related("organisation").order_by("last_name", "first_name")
     if query:
         people = people.filter(
@@ -372,7 +374,12 @@ def contacts(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "delegations/partners_contacts.html",
-        {"page": page, "query": query, "querystring": urlencode({"q": query} if query else {})},
+        {
+            "page": page,
+            "query": query,
+            "search_errors": search.errors.get("q"),
+            "querystring": urlencode({"q": query} if query else {}),
+        },
     )
 
 
