@@ -202,8 +202,15 @@ class DelegationMember(models.Model):
         return self.person.full_name
 
     def clean(self) -> None:
+        errors = {}
         if self.arrival and self.departure and self.departure <= self.arrival:
-            raise ValidationError(
-                {"departure": _("Departure must be after arrival.")},
-                code="departure_before_arrival",
+            errors["departure"] = ValidationError(
+                _("Departure must be after arrival."), code="departure_before_arrival"
             )
+        if self.mission_id:
+            for name in ("arrival", "departure"):
+                error = self.mission.outside_window_error(getattr(self, name))
+                if error is not None and name not in errors:
+                    errors[name] = error
+        if errors:
+            raise ValidationError(errors)

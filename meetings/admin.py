@@ -42,7 +42,10 @@ class LocalDayFilter(admin.SimpleListFilter):
             return queryset.none()
         if mission is None:
             return queryset.none()
-        start, end = local_day_bounds(day, mission.tz)
+        try:
+            start, end = local_day_bounds(day, mission.tz)
+        except (OverflowError, ValueError):  # 9999-12-31 has no next day
+            return queryset.none()
         return queryset.filter(start__gte=start, start__lt=end)
 
 

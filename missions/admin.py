@@ -1,9 +1,26 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from missions.models import Mission, Venue
-from missions.services import mission_save, venue_save
+from missions.services import mission_check_window, mission_save, venue_save
+
+
+class MissionAdminForm(forms.ModelForm):
+    """Dates that would strand meetings or stays are refused next to the dates, as in the
+    planner, instead of failing in save_model."""
+
+    # No Meta: the admin builds it from MissionAdmin.fieldsets.
+
+    def _post_clean(self):
+        super()._post_clean()
+        if not any(self.has_error(name) for name in ("start_date", "end_date", "timezone")):
+            try:
+                mission_check_window(mission=self.instance)
+            except ValidationError as error:
+                self._update_errors(error)
 
 
 class VenueInline(admin.TabularInline):
@@ -14,6 +31,7 @@ class VenueInline(admin.TabularInline):
 
 @admin.register(Mission)
 class MissionAdmin(admin.ModelAdmin):
+    form = MissionAdminForm
     list_display = (
         "title",
         "city",

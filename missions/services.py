@@ -1,15 +1,86 @@
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import ngettext
 
-from missions.models import Mission, Venue
+from missions.models import MARGIN_DAYS, Mission, Venue
 
 
 @transaction.atomic
 def mission_save(*, mission: Mission, coordinators=None) -> Mission:
     mission.full_clean()
+    mission_check_window(mission=mission)
     mission.save()
     if coordinators is not None:
         mission.coordinators.set(coordinators)
     return mission
+
+
+def mission_check_window(*, mission: Mission) -> None:
+    """Refuse new dates or a new zone that would leave meetings or delegates' stays outside
+    the mission's planning window (see Mission.planning_window); say how many, and which
+    end of the mission to move. Nothing is moved or deleted silently.
+
+    Reaches meetings and members through the reverse relations: missions imports neither app.
+    """
+    window = mission.planning_window() if mission.pk else None
+    if window is None:
+        return
+    first, last = window
+    meetings = mission.meetings.all()
+    stays = mission.members.all()
+    early_meetings = meetings.filter(start__lt=first).count()
+    late_meetings = meetings.filter(end__gt=last).count()
+    early_stays = stays.filter(Q(arrival__lt=first) | Q(departure__lt=first)).count()
+    late_stays = stays.filter(Q(arrival__gt=last) | Q(departure__gt=last)).count()
+    errors: dict[str, list[str]] = {}
+    params = {"margin": MARGIN_DAYS}
+    if early_meetings:
+        errors.setdefault("start_date", []).append(
+            ngettext(
+                "%(count)d meeting would start more than %(margin)d days before the mission: "
+                "move or delete it first, or choose an earlier start.",
+                "%(count)d meetings would start more than %(margin)d days before the mission: "
+                "move or delete them first, or choose an earlier start.",
+                early_meetings,
+            )
+            % {**params, "count": early_meetings}
+        )
+    if early_stays:
+        errors.setdefault("start_date", []).append(
+            ngettext(
+                "%(count)d delegate's arrival or departure would be more than %(margin)d days "
+                "before the mission: change it first, or choose an earlier start.",
+                "%(count)d delegates' arrivals or departures would be more than %(margin)d "
+                "days before the mission: change them first, or choose an earlier start.",
+                early_stays,
+            )
+            % {**params, "count": early_stays}
+        )
+    if late_meetings:
+        errors.setdefault("end_date", []).append(
+            ngettext(
+                "%(count)d meeting would end more than %(margin)d days after the mission: "
+                "move or delete it first, or choose a later end.",
+                "%(count)d meetings would end more than %(margin)d days after the mission: "
+                "move or delete them first, or choose a later end.",
+                late_meetings,
+            )
+            % {**params, "count": late_meetings}
+        )
+    if late_stays:
+        errors.setdefault("end_date", []).append(
+            ngettext(
+                "%(count)d delegate's arrival or departure would be more than %(margin)d days "
+                "after the mission: change it first, or choose a later end.",
+                "%(count)d delegates' arrivals or departures would be more than %(margin)d "
+                "days after the mission: change them first, or choose a later end.",
+                late_stays,
+            )
+            % {**params, "count": late_stays}
+        )
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic

@@ -112,12 +112,13 @@ def test_zone_without_daylight_saving_gets_a_single_standard_block():
 
 def test_a_rule_change_between_years_keeps_every_instant_right():
     # The US rules changed in 2007: two sets of blocks, the older one with UNTIL.
+    # 120 days, the longest mission; meetings up to 14 days either side of it.
     mission = make_mission(
-        start_date=datetime(2006, 10, 1).date(), end_date=datetime(2007, 3, 31).date()
+        start_date=datetime(2006, 11, 10).date(), end_date=datetime(2007, 3, 9).date()
     )
     meetings = [
         make_meeting(mission, local(mission, *day, 9), local(mission, *day, 10))
-        for day in ((2006, 10, 27), (2006, 10, 30), (2007, 3, 10), (2007, 3, 12), (2007, 4, 2))
+        for day in ((2006, 10, 27), (2006, 10, 30), (2007, 3, 10), (2007, 3, 12), (2007, 3, 20))
     ]
     assert_all_parsers_read(_mission_bytes(mission), meetings)
 
