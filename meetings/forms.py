@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Field, Layout, Row, Submit
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
@@ -58,7 +59,22 @@ class MeetingAdminForm(MissionLocalTimesMixin, forms.ModelForm):
 
 
 class _LabelledChoices(forms.ModelMultipleChoiceField):
-    """Options labelled by a function, so names say who is who."""
+    """Options labelled by a function, so names say who is who.
+
+    A forged value that is no possible primary key is refused before any query: SQLite
+    cannot even bind 99999999999999999999 in the `IN (...)` Django builds (a 500).
+    """
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk)
+            if not (text.isascii() and text.isdigit() and int(text) < 2**63):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
 
     def __init__(self, *args, label_from=str, **kwargs):
         self._label_from = label_from
