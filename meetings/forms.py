@@ -19,6 +19,13 @@ class MeetingAdminForm(MissionLocalTimesMixin, forms.ModelForm):
     start = LocalSplitDateTimeField(widget=AdminSplitDateTime)
     end = LocalSplitDateTimeField(widget=AdminSplitDateTime)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The admin builds these fields itself (with its widgets): bound their values too.
+        for field in self.fields.values():
+            if type(field) is forms.ModelMultipleChoiceField:
+                field.__class__ = BoundedModelMultipleChoiceField
+
     class Meta:
         model = Meeting
         fields = (
@@ -58,23 +65,34 @@ class MeetingAdminForm(MissionLocalTimesMixin, forms.ModelForm):
 # The planner's forms (coordinators in the browser).
 
 
-class _LabelledChoices(forms.ModelMultipleChoiceField):
-    """Options labelled by a function, so names say who is who.
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A forged value that is no possible primary key is refused before any query: SQLite
+    cannot even bind 99999999999999999999 in the `IN (...)` Django builds (a 500)."""
 
-    A forged value that is no possible primary key is refused before any query: SQLite
-    cannot even bind 99999999999999999999 in the `IN (...)` Django builds (a 500).
-    """
+    @staticmethod
+    def _possible_pk(value) -> bool:
+        text = str(value)
+        return text.isascii() and text.isdigit() and int(text) < 2**63
 
-    def _check_values(self, value):
-        for pk in value:
-            text = str(pk)
-            if not (text.isascii() and text.isdigit() and int(text) < 2**63):
+    def prepare_value(self, value):
+        # Redrawn after an error, the admin's widgets look the typed ids up: only possible ones.
+        if isinstance(value, (list, tuple)):
+            value = [v for v in value if not isinstance(v, str) or self._possible_pk(v)]
+        return super().prepare_value(value)
+
+    def clean(self, value):
+        for pk in value if isinstance(value, (list, tuple)) else ():
+            if not self._possible_pk(pk):
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",
                     params={"pk": pk},
                 )
-        return super()._check_values(value)
+        return super().clean(value)
+
+
+class _LabelledChoices(BoundedModelMultipleChoiceField):
+    """Options labelled by a function, so names say who is who."""
 
     def __init__(self, *args, label_from=str, **kwargs):
         self._label_from = label_from

@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import ngettext
 
 from missions.models import MARGIN_DAYS, Mission, Venue
@@ -27,12 +27,16 @@ def mission_check_window(*, mission: Mission) -> None:
     if window is None:
         return
     first, last = window
-    meetings = mission.meetings.all()
-    stays = mission.members.all()
-    early_meetings = meetings.filter(start__lt=first).count()
-    late_meetings = meetings.filter(end__gt=last).count()
-    early_stays = stays.filter(Q(arrival__lt=first) | Q(departure__lt=first)).count()
-    late_stays = stays.filter(Q(arrival__gt=last) | Q(departure__gt=last)).count()
+    # Two queries, however many meetings and delegates.
+    meetings = mission.meetings.aggregate(
+        early=Count("pk", filter=Q(start__lt=first)), late=Count("pk", filter=Q(end__gt=last))
+    )
+    stays = mission.members.aggregate(
+        early=Count("pk", filter=Q(arrival__lt=first) | Q(departure__lt=first)),
+        late=Count("pk", filter=Q(arrival__gt=last) | Q(departure__gt=last)),
+    )
+    early_meetings, late_meetings = meetings["early"], meetings["late"]
+    early_stays, late_stays = stays["early"], stays["late"]
     errors: dict[str, list[str]] = {}
     params = {"margin": MARGIN_DAYS}
     if early_meetings:

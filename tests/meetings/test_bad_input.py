@@ -1,0 +1,42 @@
+"""Finding 7: forged values are form errors next to the field, never a 500."""
+
+import pytest
+from django.urls import reverse
+
+from meetings.models import Meeting
+from tests.builders import make_coordinator, make_mission
+from tests.meetings.test_planner import form_data
+from tests.test_admin import meeting_post
+
+pytestmark = pytest.mark.django_db
+
+HUGE = "99999999999999999999999"
+
+
+@pytest.mark.parametrize("field", ["attendees", "partner_organisations", "partner_contacts"])
+@pytest.mark.parametrize("value", [HUGE, "-1", "²", "1\x00"])
+def test_a_forged_id_in_a_pick_list_is_an_error_next_to_it(client, field, value):
+    mission = make_mission()
+    client.force_login(make_coordinator(mission))
+
+    response = client.post(
+        reverse("meetings:create", args=[mission.slug]), form_data(mission, **{field: [value]})
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    assert Meeting.objects.count() == 0
+
+
+def test_a_forged_id_in_the_admin_meeting_form_is_an_error_next_to_it(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("root", "r@example.org", "pw"))
+    mission = make_mission()
+
+    response = client.post(
+        reverse("admin:meetings_meeting_add"), meeting_post(mission, attendees=[HUGE])
+    )
+
+    assert response.status_code == 200
+    [error] = response.context["adminform"].form.errors["attendees"]
+    assert HUGE in error
+    assert Meeting.objects.count() == 0
