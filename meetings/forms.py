@@ -2,12 +2,12 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Field, Layout, Row, Submit
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from delegations.models import DelegationMember, Organisation, Person
 from meetings.models import Meeting
+from missions.forms import BoundedModelMultipleChoiceField, bound_multiple_choices
 from missions.localtime import LocalDateTimeWidget, LocalSplitDateTimeField, MissionLocalTimesMixin
 from missions.models import Venue
 
@@ -21,10 +21,7 @@ class MeetingAdminForm(MissionLocalTimesMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The admin builds these fields itself (with its widgets): bound their values too.
-        for field in self.fields.values():
-            if type(field) is forms.ModelMultipleChoiceField:
-                field.__class__ = BoundedModelMultipleChoiceField
+        bound_multiple_choices(self)
 
     class Meta:
         model = Meeting
@@ -63,32 +60,6 @@ class MeetingAdminForm(MissionLocalTimesMixin, forms.ModelForm):
 
 # ---------------------------------------------------------------------------
 # The planner's forms (coordinators in the browser).
-
-
-class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """A forged value that is no possible primary key is refused before any query: SQLite
-    cannot even bind 99999999999999999999 in the `IN (...)` Django builds (a 500)."""
-
-    @staticmethod
-    def _possible_pk(value) -> bool:
-        text = str(value)
-        return text.isascii() and text.isdigit() and int(text) < 2**63
-
-    def prepare_value(self, value):
-        # Redrawn after an error, the admin's widgets look the typed ids up: only possible ones.
-        if isinstance(value, (list, tuple)):
-            value = [v for v in value if not isinstance(v, str) or self._possible_pk(v)]
-        return super().prepare_value(value)
-
-    def clean(self, value):
-        for pk in value if isinstance(value, (list, tuple)) else ():
-            if not self._possible_pk(pk):
-                raise ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": pk},
-                )
-        return super().clean(value)
 
 
 class _LabelledChoices(BoundedModelMultipleChoiceField):

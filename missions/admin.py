@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from missions.forms import bound_multiple_choices
 from missions.models import Mission, Venue
 from missions.services import mission_check_window, mission_save, venue_save
 
@@ -13,6 +14,10 @@ class MissionAdminForm(forms.ModelForm):
     planner, instead of failing in save_model."""
 
     # No Meta: the admin builds it from MissionAdmin.fieldsets.
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_multiple_choices(self)
 
     def _post_clean(self):
         super()._post_clean()

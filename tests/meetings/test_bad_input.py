@@ -40,3 +40,32 @@ def test_a_forged_id_in_the_admin_meeting_form_is_an_error_next_to_it(client, dj
     [error] = response.context["adminform"].form.errors["attendees"]
     assert HUGE in error
     assert Meeting.objects.count() == 0
+
+
+def test_a_forged_coordinator_id_in_the_admin_mission_form_is_an_error(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("root", "r@example.org", "pw"))
+    mission = make_mission()
+    data = {
+        "title": "Renamed",
+        "slug": mission.slug,
+        "status": "draft",
+        "city": "Pontiac",
+        "country": "United States",
+        "timezone": "America/Detroit",
+        "home_timezone": "Europe/Rome",
+        "start_date": "2025-04-22",
+        "end_date": "2025-04-24",
+        "clash_buffer_minutes": 30,
+        "coordinators": [HUGE],
+        "members-TOTAL_FORMS": 0,
+        "members-INITIAL_FORMS": 0,
+        "venues-TOTAL_FORMS": 0,
+        "venues-INITIAL_FORMS": 0,
+    }
+
+    response = client.post(reverse("admin:missions_mission_change", args=[mission.pk]), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["coordinators"]
+    mission.refresh_from_db()
+    assert mission.title != "Renamed"
