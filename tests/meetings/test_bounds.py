@@ -373,3 +373,23 @@ def test_member_edit_refuses_year_9999_next_to_the_field(client, mission):
     [error] = response.context["form"].errors["arrival"]
     assert "is out of range" in error
     assert DelegationMember.objects.get(pk=member.pk).arrival is None
+
+
+@pytest.mark.parametrize("action", ["cancel", "duplicate"])
+def test_a_meeting_stored_before_the_bounds_is_sent_to_its_form_with_the_reason(
+    planner, mission, action
+):
+    meeting = make_meeting(mission, local(mission, 2025, 4, 22, 9), local(mission, 2025, 4, 22, 10))
+    far = local(mission, 2025, 7, 1, 9)
+    Meeting.objects.filter(pk=meeting.pk).update(start=far, end=far + timedelta(hours=1))
+
+    response = planner.post(
+        reverse(f"meetings:{action}", args=[mission.slug, meeting.pk]), follow=True
+    )
+
+    assert response.redirect_chain[-1][0] == reverse(
+        "meetings:edit", args=[mission.slug, meeting.pk]
+    )
+    assert NEAR in response.content.decode()
+    assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.CONFIRMED
+    assert Meeting.objects.count() == 1
