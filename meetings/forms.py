@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Field, Layout, Row, Submit
 from django import forms
@@ -166,6 +168,13 @@ class MeetingForm(MissionLocalTimesMixin, forms.ModelForm):
             date_widget, time_widget = self.fields[name].widget.widgets
             date_widget.attrs["aria-label"] = f"{self.fields[name].label}: {date_word}"
             time_widget.attrs["aria-label"] = str(word)
+        window = mission.planning_window()
+        if window is not None:
+            # The date pickers offer the days a meeting may take (the server checks anyway).
+            first, last = window[0].date(), (window[1] - timedelta(days=1)).date()
+            for name in ("start", "end"):
+                date_widget = self.fields[name].widget.widgets[0]
+                date_widget.attrs.update({"min": first.isoformat(), "max": last.isoformat()})
         self.fields["start"].help_text = gettext_lazy("Local time in %(zone)s.") % {
             "zone": mission.timezone
         }

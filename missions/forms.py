@@ -5,9 +5,12 @@ from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from missions.models import Mission
+from missions.models import EARLIEST_DATE, LATEST_DATE, Mission
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_WIDGET = forms.DateInput(
+    attrs={"type": "date", "min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()},
+    format="%Y-%m-%d",
+)
 
 
 class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):

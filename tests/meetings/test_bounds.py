@@ -393,3 +393,13 @@ def test_a_meeting_stored_before_the_bounds_is_sent_to_its_form_with_the_reason(
     assert NEAR in response.content.decode()
     assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.CONFIRMED
     assert Meeting.objects.count() == 1
+
+
+def test_date_pickers_offer_only_the_days_allowed(planner, mission):
+    meeting_page = planner.get(reverse("meetings:create", args=[mission.slug])).content.decode()
+    mission_page = planner.get(reverse("missions:edit", args=[mission.slug])).content.decode()
+
+    assert meeting_page.count('min="2025-04-08"') == 2
+    assert meeting_page.count('max="2025-05-08"') == 2
+    assert mission_page.count('min="2000-01-01"') == 2
+    assert mission_page.count('max="2100-12-31"') == 2
