@@ -14,28 +14,31 @@ class LocalDayFilter(admin.SimpleListFilter):
     title = _("day (local time)")
     parameter_name = "day"
 
-    def lookups(self, request, model_admin):
-        mission_id = request.GET.get("mission__id__exact")
-        if not mission_id:
-            return []
+    @staticmethod
+    def _mission(request):
+        """The mission chosen in the mission filter; None for none or a forged value."""
         from missions.models import Mission
 
-        mission = Mission.objects.filter(pk=mission_id).first()
+        mission_id = request.GET.get("mission__id__exact", "")
+        if not (mission_id.isascii() and mission_id.isdigit() and int(mission_id) < 2**63):
+            return None
+        return Mission.objects.filter(pk=mission_id).first()
+
+    def lookups(self, request, model_admin):
+        mission = self._mission(request)
         if mission is None:
             return []
         return [(day.isoformat(), formats.date_format(day, "D j M Y")) for day in mission.days()]
 
     def queryset(self, request, queryset):
         value = self.value()
-        mission_id = request.GET.get("mission__id__exact")
-        if not value or not mission_id:
+        if not value or not request.GET.get("mission__id__exact"):
             return queryset
         from datetime import date
 
         from missions.localtime import local_day_bounds
-        from missions.models import Mission
 
-        mission = Mission.objects.filter(pk=mission_id).first()
+        mission = self._mission(request)
         try:
             day = date.fromisoformat(value)
         except ValueError:

@@ -69,3 +69,15 @@ def test_a_forged_coordinator_id_in_the_admin_mission_form_is_an_error(client, d
     assert response.context["adminform"].form.errors["coordinators"]
     mission.refresh_from_db()
     assert mission.title != "Renamed"
+
+
+@pytest.mark.parametrize("value", ["abc", HUGE, "\x00", "1.5", "²"])
+def test_the_admin_local_day_filter_ignores_a_forged_mission(client, django_user_model, value):
+    client.force_login(django_user_model.objects.create_superuser("root", "r@example.org", "pw"))
+
+    response = client.get(
+        reverse("admin:meetings_meeting_changelist"),
+        {"mission__id__exact": value, "day": "2025-04-22"},
+    )
+
+    assert response.status_code in (200, 302)  # the admin redirects with ?e=1 for bad filters
