@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from delegations.models import DelegationMember, Organisation, Person
+from missions.forms import bound_choice_ids
 from missions.localtime import LocalDateTimeWidget, LocalSplitDateTimeField, MissionLocalTimesMixin
 from missions.models import Mission
 
@@ -17,6 +18,10 @@ class DelegationMemberAdminForm(MissionLocalTimesMixin, forms.ModelForm):
     local_datetime_fields = ("arrival", "departure")
     arrival = LocalSplitDateTimeField(required=False, widget=AdminSplitDateTime)
     departure = LocalSplitDateTimeField(required=False, widget=AdminSplitDateTime)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_choice_ids(self)
 
     class Meta:
         model = DelegationMember

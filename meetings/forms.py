@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from delegations.models import DelegationMember, Organisation, Person
 from meetings.models import Meeting
-from missions.forms import BoundedModelMultipleChoiceField, bound_multiple_choices
+from missions.forms import BoundedModelMultipleChoiceField, bound_choice_ids
 from missions.localtime import LocalDateTimeWidget, LocalSplitDateTimeField, MissionLocalTimesMixin
 from missions.models import Venue
 
@@ -23,7 +23,7 @@ class MeetingAdminForm(MissionLocalTimesMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        bound_multiple_choices(self)
+        bound_choice_ids(self)
 
     class Meta:
         model = Meeting

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from missions.forms import bound_multiple_choices
+from missions.forms import bound_choice_ids
 from missions.models import Mission, Venue
 from missions.services import mission_check_window, mission_save, venue_save
 
@@ -17,7 +17,7 @@ class MissionAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        bound_multiple_choices(self)
+        bound_choice_ids(self)
 
     def _post_clean(self):
         super()._post_clean()

@@ -141,6 +141,12 @@ class MissionLocalTimesMixin:
         cleaned = super().clean()
         mission = self.get_mission_for_times()
         if mission is None:
+            # No valid mission chosen (admin forms): a naive time must not reach the model.
+            for name in self.local_datetime_fields:
+                if isinstance(cleaned.get(name), datetime):
+                    self.add_error(
+                        name, _("Choose the mission first: this time is read in its zone.")
+                    )
             return cleaned
         try:
             tz = mission.tz

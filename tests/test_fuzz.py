@@ -514,3 +514,45 @@ def test_public_urls_with_random_tokens(world, client, token, lang, pk):
         ):
             response = client.get(path, {"lang": lang})
             assert response.status_code < 500, path
+
+
+# --- The admin (superusers) --------------------------------------------------------------------
+
+
+@pytest.fixture
+def admin_world(world, django_user_model):
+    world["client"].force_login(
+        django_user_model.objects.create_superuser("root", "root@example.org", "pw")
+    )
+    return world
+
+
+@FUZZ
+@given(
+    params=st.dictionaries(
+        st.sampled_from(["mission__id__exact", "day", "q", "o", "p", "status__exact"]),
+        st.one_of(INTEGER, DATE, TEXT),
+        max_size=4,
+    )
+)
+def test_admin_meeting_list_with_odd_parameters(admin_world, params):
+    response = admin_world["client"].get(reverse("admin:meetings_meeting_changelist"), params)
+    assert response.status_code in (200, 302)
+
+
+@FUZZ
+@given(data=st.data())
+def test_admin_meeting_and_member_forms(admin_world, data):
+    world = admin_world
+    meeting_fields_ = data.draw(meeting_fields(world))
+    meeting_fields_["mission"] = data.draw(maybe(str(world["mission"].pk), INTEGER))
+    before = counts()
+    response = post(world["client"], reverse("admin:meetings_meeting_add"), meeting_fields_)
+    check_answer(response, before)
+    member_fields = data.draw(st.fixed_dictionaries(member_time_fields()))
+    member_fields.update(mission=str(world["mission"].pk), person=str(world["contact"].pk))
+    before = counts()
+    response = post(
+        world["client"], reverse("admin:delegations_delegationmember_add"), member_fields
+    )
+    check_answer(response, before)

@@ -81,3 +81,33 @@ def test_the_admin_local_day_filter_ignores_a_forged_mission(client, django_user
     )
 
     assert response.status_code in (200, 302)  # the admin redirects with ?e=1 for bad filters
+
+
+@pytest.mark.parametrize("venue", [" ", HUGE, "x"])
+def test_a_forged_venue_in_the_admin_meeting_form_is_an_error_next_to_it(
+    client, django_user_model, venue
+):
+    client.force_login(django_user_model.objects.create_superuser("root", "r@example.org", "pw"))
+    mission = make_mission()
+
+    response = client.post(
+        reverse("admin:meetings_meeting_add"), meeting_post(mission, venue=venue)
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["venue"]
+    assert Meeting.objects.count() == 0
+
+
+def test_admin_meeting_times_without_a_valid_mission_ask_for_the_mission(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("root", "r@example.org", "pw"))
+    mission = make_mission()
+
+    data = {**meeting_post(mission), "mission": "987654"}
+
+    response = client.post(reverse("admin:meetings_meeting_add"), data)
+
+    errors = response.context["adminform"].form.errors
+    assert "mission" in errors
+    assert errors["start"] == ["Choose the mission first: this time is read in its zone."]
+    assert Meeting.objects.count() == 0
