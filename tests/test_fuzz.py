@@ -537,7 +537,8 @@ def admin_world(world, django_user_model):
 )
 def test_admin_meeting_list_with_odd_parameters(admin_world, params):
     response = admin_world["client"].get(reverse("admin:meetings_meeting_changelist"), params)
-    assert response.status_code in (200, 302)
+    # 302: the admin's own answer to a filter it cannot apply; 400: a NUL (config.badinput).
+    assert response.status_code in (200, 302, 400)
 
 
 @FUZZ

@@ -111,3 +111,21 @@ def test_admin_meeting_times_without_a_valid_mission_ask_for_the_mission(client,
     assert "mission" in errors
     assert errors["start"] == ["Choose the mission first: this time is read in its zone."]
     assert Meeting.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/auth/user/?q=%00",
+        "/admin/meetings/meeting/?status__exact=%00",
+        "/admin/delegations/person/?q=a%00b",
+        "/admin/missions/mission/?%00=1",
+    ],
+)
+def test_a_nul_in_the_admin_search_or_filters_is_a_bad_request(client, django_user_model, url):
+    client.force_login(django_user_model.objects.create_superuser("root", "r@example.org", "pw"))
+
+    response = client.get(url)
+
+    assert response.status_code == 400
+    assert response.content.decode() == "Null characters are not allowed."
