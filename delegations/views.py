@@ -388,7 +388,7 @@ def contact_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     person = get_object_or_404(Person, pk=pk) if pk else Person()
     stored = copy(person) if pk else None
     initial = {}
-    if not pk and (organisation_id := request.GET.get("organisation", "")).isdigit():
+    if not pk and (organisation_id := request.GET.get("organisation", "")).isdecimal():
         initial["organisation"] = organisation_id
     # Back to where the coordinator came from (e.g. the roster), if it is one of our pages.
     next_url = request.GET.get("next", "")

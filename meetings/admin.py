@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -122,10 +123,17 @@ class MeetingAdmin(admin.ModelAdmin):
     @admin.action(description=_("Cancel selected meetings (they stay in calendars as cancelled)"))
     def cancel_meetings(self, request, queryset):
         count = 0
+        refused = []
         for meeting in queryset.select_related("mission", "venue"):
             if not meeting.is_cancelled:
-                meeting_cancel(meeting=meeting)
+                try:
+                    meeting_cancel(meeting=meeting)
+                except ValidationError as error:  # stored before today's rules: say so
+                    refused.append(f"{meeting}: {' '.join(error.messages)}")
+                    continue
                 count += 1
+        for line in refused:
+            self.message_user(request, line, messages.ERROR)
         self.message_user(
             request,
             ngettext("Cancelled %(count)d meeting.", "Cancelled %(count)d meetings.", count)
@@ -137,7 +145,11 @@ class MeetingAdmin(admin.ModelAdmin):
     def duplicate_meetings(self, request, queryset):
         count = 0
         for meeting in queryset.select_related("mission", "venue"):
-            meeting_duplicate(meeting=meeting)
+            try:
+                meeting_duplicate(meeting=meeting)
+            except ValidationError as error:  # stored before today's rules: say so
+                self.message_user(request, f"{meeting}: {' '.join(error.messages)}", messages.ERROR)
+                continue
             count += 1
         self.message_user(
             request,

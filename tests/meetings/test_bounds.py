@@ -403,3 +403,29 @@ def test_date_pickers_offer_only_the_days_allowed(planner, mission):
     assert meeting_page.count('max="2025-05-08"') == 2
     assert mission_page.count('min="2000-01-01"') == 2
     assert mission_page.count('max="2100-12-31"') == 2
+
+
+@pytest.mark.parametrize(
+    ("action", "done"),
+    [
+        ("cancel_meetings", "Cancelled 0 meetings."),
+        ("duplicate_meetings", "Duplicated 0 meetings."),
+    ],
+)
+def test_admin_actions_on_a_meeting_stored_before_the_bounds_say_why(
+    superuser_client, mission, action, done
+):
+    meeting = make_meeting(mission, local(mission, 2025, 4, 22, 9), local(mission, 2025, 4, 22, 10))
+    far = local(mission, 2025, 7, 1, 9)
+    Meeting.objects.filter(pk=meeting.pk).update(start=far, end=far + timedelta(hours=1))
+
+    response = superuser_client.post(
+        reverse("admin:meetings_meeting_changelist"),
+        {"action": action, "_selected_action": [meeting.pk]},
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert f"{meeting.title}: {NEAR}" in page
+    assert done in page
+    assert Meeting.objects.get().status == Meeting.Status.CONFIRMED
