@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from delegations.models import DelegationMember, Organisation, Person
 from missions.concurrency import VersionedFormMixin
+from missions.forms import bound_choice_ids
 from missions.localtime import LocalDateTimeWidget, LocalSplitDateTimeField, MissionLocalTimesMixin
 from missions.models import Mission
 
@@ -18,6 +19,10 @@ class DelegationMemberAdminForm(MissionLocalTimesMixin, VersionedFormMixin, form
     local_datetime_fields = ("arrival", "departure")
     arrival = LocalSplitDateTimeField(required=False, widget=AdminSplitDateTime)
     departure = LocalSplitDateTimeField(required=False, widget=AdminSplitDateTime)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_choice_ids(self)
 
     class Meta:
         model = DelegationMember
@@ -301,6 +306,16 @@ class ContactForm(VersionedFormMixin, forms.ModelForm):
             if message:
                 raise forms.ValidationError(message, code="duplicate")
         return email
+
+
+class ContactSearchForm(forms.Form):
+    """The contacts page's search box (GET); Django's CharField refuses NUL characters."""
+
+    q = forms.CharField(required=False, max_length=100)
+
+    def query(self) -> str:
+        """What to search for; "" when the box is empty or what was typed is refused."""
+        return self.cleaned_data["q"] if self.is_valid() else ""
 
 
 class PartnerFilterForm(forms.Form):

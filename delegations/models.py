@@ -1,4 +1,5 @@
 import secrets
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -48,6 +49,11 @@ class OrganisationQuerySet(models.QuerySet):
         """`can_edit` on each row, in the same query (no query per row or per page)."""
         editable = Organisation.objects.editable_by(user).filter(pk=OuterRef("pk"))
         return self.annotate(can_edit=Exists(editable))
+
+
+def is_one_line(value: str) -> bool:
+    """No line breaks (CR, LF, U+2028/9) and no other control characters (NUL, TAB, ...)."""
+    return not any(unicodedata.category(char) in {"Cc", "Zl", "Zp"} for char in value)
 
 
 class Organisation(models.Model):
@@ -184,6 +190,19 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def clean(self) -> None:
+        # Names go into e-mail headers ("Mario Rossi <mario@...>") and calendar lines.
+        errors = {
+            name: ValidationError(
+                _("A name must be on one line, without control characters."),
+                code="multi_line_name",
+            )
+            for name in ("first_name", "last_name")
+            if not is_one_line(getattr(self, name) or "")
+        }
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
@@ -262,8 +281,15 @@ class DelegationMember(models.Model):
         return self.person.full_name
 
     def clean(self) -> None:
+        errors = {}
         if self.arrival and self.departure and self.departure <= self.arrival:
-            raise ValidationError(
-                {"departure": _("Departure must be after arrival.")},
-                code="departure_before_arrival",
+            errors["departure"] = ValidationError(
+                _("Departure must be after arrival."), code="departure_before_arrival"
             )
+        if self.mission_id:
+            for name in ("arrival", "departure"):
+                error = self.mission.outside_window_error(getattr(self, name))
+                if error is not None and name not in errors:
+                    errors[name] = error
+        if errors:
+            raise ValidationError(errors)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from delegations.forms import (
     ContactForm,
+    ContactSearchForm,
     MemberAddForm,
     MemberTimesForm,
     OrganisationForm,
@@ -440,7 +441,8 @@ def organisation_form(request: HttpRequest, pk: int | None = None) -> HttpRespon
 
 @login_required
 def contacts(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
+    search = ContactSearchForm(request.GET)
+    query = search.query()
     people = (
         Person.objects.visible_to(request.user)
         .with_can_edit(request.user)
@@ -458,7 +460,12 @@ def contacts(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "delegations/partners_contacts.html",
-        {"page": page, "query": query, "querystring": urlencode({"q": query} if query else {})},
+        {
+            "page": page,
+            "query": query,
+            "search_errors": search.errors.get("q"),
+            "querystring": urlencode({"q": query} if query else {}),
+        },
     )
 
 
@@ -476,7 +483,7 @@ def contact_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         person = Person()
     stored = copy(person) if pk else None
     initial = {}
-    if not pk and (organisation_id := request.GET.get("organisation", "")).isdigit():
+    if not pk and (organisation_id := request.GET.get("organisation", "")).isdecimal():
         initial["organisation"] = organisation_id
     # Back to where the coordinator came from (e.g. the roster), if it is one of our pages.
     next_url = request.GET.get("next", "")

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -17,35 +18,41 @@ class LocalDayFilter(admin.SimpleListFilter):
     title = _("day (local time)")
     parameter_name = "day"
 
-    def lookups(self, request, model_admin):
-        mission_id = request.GET.get("mission__id__exact")
-        if not mission_id:
-            return []
+    @staticmethod
+    def _mission(request):
+        """The mission chosen in the mission filter; None for none or a forged value."""
         from missions.models import Mission
 
-        mission = Mission.objects.filter(pk=mission_id).first()
+        mission_id = request.GET.get("mission__id__exact", "")
+        if not (mission_id.isascii() and mission_id.isdigit() and int(mission_id) < 2**63):
+            return None
+        return Mission.objects.filter(pk=mission_id).first()
+
+    def lookups(self, request, model_admin):
+        mission = self._mission(request)
         if mission is None:
             return []
         return [(day.isoformat(), formats.date_format(day, "D j M Y")) for day in mission.days()]
 
     def queryset(self, request, queryset):
         value = self.value()
-        mission_id = request.GET.get("mission__id__exact")
-        if not value or not mission_id:
+        if not value or not request.GET.get("mission__id__exact"):
             return queryset
         from datetime import date
 
         from missions.localtime import local_day_bounds
-        from missions.models import Mission
 
-        mission = Mission.objects.filter(pk=mission_id).first()
+        mission = self._mission(request)
         try:
             day = date.fromisoformat(value)
         except ValueError:
             return queryset.none()
         if mission is None:
             return queryset.none()
-        start, end = local_day_bounds(day, mission.tz)
+        try:
+            start, end = local_day_bounds(day, mission.tz)
+        except (OverflowError, ValueError):  # 9999-12-31 has no next day
+            return queryset.none()
         return queryset.filter(start__gte=start, start__lt=end)
 
 
@@ -123,10 +130,17 @@ class MeetingAdmin(VersionedAdminMixin, HistoryAdmin):
     @admin.action(description=_("Cancel selected meetings (they stay in calendars as cancelled)"))
     def cancel_meetings(self, request, queryset):
         count = 0
+        refused = []
         for meeting in queryset.select_related("mission", "venue"):
             if not meeting.is_cancelled:
-                meeting_cancel(meeting=meeting)
+                try:
+                    meeting_cancel(meeting=meeting)
+                except ValidationError as error:  # stored before today's rules: say so
+                    refused.append(f"{meeting}: {' '.join(error.messages)}")
+                    continue
                 count += 1
+        for line in refused:
+            self.message_user(request, line, messages.ERROR)
         self.message_user(
             request,
             ngettext("Cancelled %(count)d meeting.", "Cancelled %(count)d meetings.", count)
@@ -138,7 +152,11 @@ class MeetingAdmin(VersionedAdminMixin, HistoryAdmin):
     def duplicate_meetings(self, request, queryset):
         count = 0
         for meeting in queryset.select_related("mission", "venue"):
-            meeting_duplicate(meeting=meeting)
+            try:
+                meeting_duplicate(meeting=meeting)
+            except ValidationError as error:  # stored before today's rules: say so
+                self.message_user(request, f"{meeting}: {' '.join(error.messages)}", messages.ERROR)
+                continue
             count += 1
         self.message_user(
             request,

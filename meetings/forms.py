@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Field, Layout, Row, Submit
 from django import forms
@@ -10,6 +12,7 @@ from delegations.forms import email_clash_message
 from delegations.models import DelegationMember, Organisation, Person
 from meetings.models import Meeting
 from missions.concurrency import VersionedFormMixin
+from missions.forms import BoundedModelMultipleChoiceField, bound_choice_ids
 from missions.localtime import LocalDateTimeWidget, LocalSplitDateTimeField, MissionLocalTimesMixin
 from missions.models import Venue
 
@@ -20,6 +23,10 @@ class MeetingAdminForm(MissionLocalTimesMixin, VersionedFormMixin, forms.ModelFo
     local_datetime_fields = ("start", "end")
     start = LocalSplitDateTimeField(widget=AdminSplitDateTime)
     end = LocalSplitDateTimeField(widget=AdminSplitDateTime)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_choice_ids(self)
 
     class Meta:
         model = Meeting
@@ -60,7 +67,7 @@ class MeetingAdminForm(MissionLocalTimesMixin, VersionedFormMixin, forms.ModelFo
 # The planner's forms (coordinators in the browser).
 
 
-class _LabelledChoices(forms.ModelMultipleChoiceField):
+class _LabelledChoices(BoundedModelMultipleChoiceField):
     """Options labelled by a function, so names say who is who."""
 
     def __init__(self, *args, label_from=str, **kwargs):
@@ -173,6 +180,13 @@ class MeetingForm(MissionLocalTimesMixin, VersionedFormMixin, forms.ModelForm):
             date_widget, time_widget = self.fields[name].widget.widgets
             date_widget.attrs["aria-label"] = f"{self.fields[name].label}: {date_word}"
             time_widget.attrs["aria-label"] = str(word)
+        window = mission.planning_window()
+        if window is not None:
+            # The date pickers offer the days a meeting may take (the server checks anyway).
+            first, last = window[0].date(), (window[1] - timedelta(days=1)).date()
+            for name in ("start", "end"):
+                date_widget = self.fields[name].widget.widgets[0]
+                date_widget.attrs.update({"min": first.isoformat(), "max": last.isoformat()})
         self.fields["start"].help_text = gettext_lazy("Local time in %(zone)s.") % {
             "zone": mission.timezone
         }

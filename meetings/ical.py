@@ -249,6 +249,15 @@ def venue_geo(venue) -> tuple[float, float] | None:
     return float(venue.latitude), float(venue.longitude)
 
 
+def is_repeated_wall_time(moment: datetime) -> bool:
+    """True when this aware local time's wall clock reading happens twice in its zone.
+
+    `DTSTART;TZID=America/Detroit:20261101T013000` is read as the first 01:30 by icalendar,
+    vobject and Home Assistant and as the second by ical.js and libical: an hour apart.
+    """
+    return moment.replace(fold=1 - moment.fold).utcoffset() != moment.utcoffset()
+
+
 def _utc(moment: datetime) -> vDDDTypes:
     return vDDDTypes(moment.astimezone(UTC))
 
@@ -270,8 +279,10 @@ def _event(
     event["CREATED"] = _utc(entry.created)
     event["LAST-MODIFIED"] = changed
     event["SEQUENCE"] = vInt(entry.sequence)
-    event["DTSTART"] = vDDDTypes(start)  # TZID=<mission zone>, with its VTIMEZONE
-    event["DTEND"] = vDDDTypes(end)
+    # TZID=<mission zone>, with its VTIMEZONE; a wall-clock time that happens twice (the
+    # fall-back night) in UTC instead, since parsers disagree on which of the two it means.
+    event["DTSTART"] = vDDDTypes(start.astimezone(UTC) if is_repeated_wall_time(start) else start)
+    event["DTEND"] = vDDDTypes(end.astimezone(UTC) if is_repeated_wall_time(end) else end)
     event["SUMMARY"] = vText(entry.title)
     if entry.location:
         event["LOCATION"] = vText(entry.location)

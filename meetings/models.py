@@ -1,5 +1,5 @@
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -14,6 +14,8 @@ from missions.models import Mission, Venue
 # zones: an instant outside it is refused by the database whatever the form says.
 MEETING_EARLIEST = datetime(1999, 12, 31, tzinfo=UTC)
 MEETING_LATEST = datetime(2101, 1, 2, tzinfo=UTC)
+# Longer is a typo (a wrong month or year), and would make pages and feeds heavy.
+MAX_MEETING_DAYS = 7
 
 
 def new_uid() -> str:
@@ -152,6 +154,17 @@ class Meeting(models.Model):
             errors["end"] = ValidationError(
                 _("The meeting must end after it starts."), code="end_before_start"
             )
+        elif self.start and self.end and self.end - self.start > timedelta(days=MAX_MEETING_DAYS):
+            errors["end"] = ValidationError(
+                _("A meeting lasts at most %(days)d days."),
+                code="meeting_too_long",
+                params={"days": MAX_MEETING_DAYS},
+            )
+        if self.mission_id:
+            for name in ("start", "end"):
+                error = self.mission.outside_window_error(getattr(self, name))
+                if error is not None and name not in errors:
+                    errors[name] = error
         if self.venue_id and self.mission_id and self.venue.mission_id != self.mission_id:
             errors["venue"] = ValidationError(
                 _("This venue belongs to another mission."), code="venue_other_mission"

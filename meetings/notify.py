@@ -1,5 +1,7 @@
 """E-mailing delegates their personal links (Django's e-mail: console by default, SMTP via env)."""
 
+from email.utils import formataddr
+
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -18,6 +20,13 @@ def member_links(member: DelegationMember, *, base_url: str | None = None) -> di
         "feed_url": feed,
         "webcal_url": calendars.webcal_url(feed),
     }
+
+
+def recipient(person) -> str:
+    """`"Rossi, Mario" <mario@example.org>`: quoted or encoded so any name works, on one line
+    even if a name with a line break was stored before names were checked."""
+    name = " ".join("".join(c if c.isprintable() else " " for c in person.full_name).split())
+    return formataddr((name, person.email))
 
 
 def member_send_links(*, member: DelegationMember, base_url: str) -> None:
@@ -41,7 +50,7 @@ def member_send_links(*, member: DelegationMember, base_url: str) -> None:
         text = render_to_string("meetings/email/links.txt", context)
         html = render_to_string("meetings/email/links.html", context)
     message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()), body=text, to=[f"{person.full_name} <{person.email}>"]
+        subject=" ".join(subject.split()), body=text, to=[recipient(person)]
     )
     message.attach_alternative(html, "text/html")
     message.send()

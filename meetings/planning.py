@@ -241,7 +241,8 @@ def mission_clone(
 ) -> Mission:
     """A draft copy of `source`: its details, venues and delegation, but no meetings.
 
-    Arrivals and departures move with the start date; each member gets a new secret link.
+    Arrivals and departures move with the start date (and are left empty when they no longer
+    fit the new dates); each member gets a new secret link.
     """
     mission = Mission(
         title=title,
@@ -280,6 +281,9 @@ def mission_clone(
     for member in source.members.select_related("person"):
         arrival = _shift(member.arrival, source, offset)
         departure = _shift(member.departure, source, offset)
+        if mission.outside_window_error(arrival) or mission.outside_window_error(departure):
+            # A shorter copy: a stay that no longer fits is left for the coordinator to type.
+            arrival = departure = None
         delegation_add_member(
             mission=mission,
             person=member.person,

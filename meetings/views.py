@@ -253,12 +253,22 @@ def meeting_check(request, slug: str, pk: int | None = None):
     )
 
 
+def _cannot_save(request, meeting: Meeting, error: ValidationError):
+    """A meeting stored before today's rules (e.g. far from its mission's dates) cannot be
+    saved as it is: say why, on its form, where the times can be corrected."""
+    messages.error(request, " ".join(error.messages))
+    return redirect("meetings:edit", meeting.mission.slug, meeting.pk)
+
+
 @login_required
 @require_POST
 def meeting_cancel_view(request, slug: str, pk: int):
     mission = get_mission_for_user(request, slug)
     meeting = _get_meeting(mission, pk)
-    meeting_cancel(meeting=meeting)
+    try:
+        meeting_cancel(meeting=meeting)
+    except ValidationError as error:
+        return _cannot_save(request, meeting, error)
     messages.success(
         request,
         _("“%(title)s” cancelled. It stays in attendees' calendars, marked as cancelled.")
@@ -272,7 +282,10 @@ def meeting_cancel_view(request, slug: str, pk: int):
 def meeting_duplicate_view(request, slug: str, pk: int):
     mission = get_mission_for_user(request, slug)
     meeting = _get_meeting(mission, pk)
-    copy = meeting_duplicate(meeting=meeting)
+    try:
+        copy = meeting_duplicate(meeting=meeting)
+    except ValidationError as error:
+        return _cannot_save(request, meeting, error)
     messages.success(
         request,
         _("A tentative copy of “%(title)s” was made: change what differs and save.")

@@ -1,7 +1,9 @@
 import zoneinfo
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext
@@ -9,9 +11,29 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from missions.concurrency import EditConflict, VersionedFormMixin, claim_version
+from missions.forms import bound_choice_ids
 from missions.history import Names, history_entries
 from missions.models import Mission, Venue
-from missions.services import mission_save, venue_save
+from missions.services import mission_check_window, mission_save, venue_save
+
+
+class MissionAdminForm(forms.ModelForm):
+    """Dates that would strand meetings or stays are refused next to the dates, as in the
+    planner, instead of failing in save_model."""
+
+    # No Meta: the admin builds it from MissionAdmin.fieldsets.
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_choice_ids(self)
+
+    def _post_clean(self):
+        super()._post_clean()
+        if not any(self.has_error(name) for name in ("start_date", "end_date", "timezone")):
+            try:
+                mission_check_window(mission=self.instance)
+            except ValidationError as error:
+                self._update_errors(error)
 
 
 def versioned_form(form_class, zone=None, *, inline=False):
@@ -167,6 +189,7 @@ class VenueInline(admin.TabularInline):
 
 @admin.register(Mission)
 class MissionAdmin(VersionedAdminMixin, HistoryAdmin):
+    form = MissionAdminForm
     list_display = (
         "title",
         "city",

@@ -1,13 +1,62 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row, Submit
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from missions.concurrency import VersionedFormMixin
-from missions.models import Mission
+from missions.models import EARLIEST_DATE, LATEST_DATE, Mission
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_WIDGET = forms.DateInput(
+    attrs={"type": "date", "min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()},
+    format="%Y-%m-%d",
+)
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A forged value that is no possible primary key is refused before any query: SQLite
+    cannot even bind 99999999999999999999 in the `IN (...)` Django builds (a 500)."""
+
+    def prepare_value(self, value):
+        # Redrawn after an error, the admin's widgets look the typed ids up: only possible ones.
+        if isinstance(value, (list, tuple)):
+            value = [v for v in value if not isinstance(v, str) or possible_pk(v)]
+        return super().prepare_value(value)
+
+    def clean(self, value):
+        for pk in value if isinstance(value, (list, tuple)) else ():
+            if not possible_pk(pk):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super().clean(value)
+
+
+class BoundedModelChoiceField(forms.ModelChoiceField):
+    """Redrawn after an error, the admin's autocomplete widget looks the typed id up: a forged
+    one (" ", 99999999999999999999) would be a 500 there; it is drawn as no choice."""
+
+    def prepare_value(self, value):
+        if isinstance(value, str) and value and not possible_pk(value):
+            return None
+        return super().prepare_value(value)
+
+
+def possible_pk(value) -> bool:
+    text = str(value)
+    return text.isascii() and text.isdigit() and int(text) < 2**63
+
+
+def bound_choice_ids(form: forms.BaseForm) -> None:
+    """For forms whose fields someone else builds (the admin): bound their ids."""
+    for field in form.fields.values():
+        if type(field) is forms.ModelMultipleChoiceField:
+            field.__class__ = BoundedModelMultipleChoiceField
+        elif type(field) is forms.ModelChoiceField:
+            field.__class__ = BoundedModelChoiceField
 
 
 def unique_slug(text: str, *, exclude_pk: int | None = None) -> str:

@@ -44,8 +44,16 @@ def zone_city(key: str) -> str:
 def aware_from_local(value: datetime, tz: ZoneInfo) -> datetime:
     """Attach `tz` to a naive wall-clock time; reject times that do not exist or repeat."""
     candidate = value.replace(tzinfo=tz, fold=0)
-    round_trip = candidate.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
     params = {"time": formats.date_format(value, "DATETIME_FORMAT"), "zone": tz.key}
+    try:
+        round_trip = candidate.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+    except (OverflowError, ValueError):
+        # 9999-12-31 22:00 in Detroit is past the last instant Python can hold in UTC.
+        raise ValidationError(
+            _("%(time)s is out of range: choose a date between the years 2000 and 2100."),
+            code="out_of_range",
+            params=params,
+        ) from None
     if round_trip != value.replace(fold=0):
         raise ValidationError(
             _(
@@ -133,6 +141,12 @@ class MissionLocalTimesMixin:
         cleaned = super().clean()
         mission = self.get_mission_for_times()
         if mission is None:
+            # No valid mission chosen (admin forms): a naive time must not reach the model.
+            for name in self.local_datetime_fields:
+                if isinstance(cleaned.get(name), datetime):
+                    self.add_error(
+                        name, _("Choose the mission first: this time is read in its zone.")
+                    )
             return cleaned
         try:
             tz = mission.tz

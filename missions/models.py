@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -16,6 +17,36 @@ from simple_history.models import HistoricalRecords
 EARLIEST_DATE = date(2000, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
 MAX_MISSION_DAYS = 120
+# Meetings and delegates' stays may lie this many days before the first day and after the last
+# (in the mission's zone): a pre-departure briefing, a late return. Outside: refused.
+MARGIN_DAYS = 14
+
+
+def _day(value: date) -> str:
+    return formats.date_format(value, "DATE_FORMAT")
+
+
+def mission_dates_errors(start: date | None, end: date | None) -> dict[str, ValidationError]:
+    """Errors of a mission's first and last day, by field: the window, the order, the length."""
+    errors = {}
+    outside = _("Choose a date between %(earliest)s and %(latest)s.")
+    params = {"earliest": _day(EARLIEST_DATE), "latest": _day(LATEST_DATE)}
+    for name, value in (("start_date", start), ("end_date", end)):
+        if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+            errors[name] = ValidationError(outside, code="date_outside_window", params=params)
+    if errors or start is None or end is None:
+        return errors
+    if end < start:
+        errors["end_date"] = ValidationError(
+            _("The mission cannot end before it starts."), code="end_before_start"
+        )
+    elif (end - start).days + 1 > MAX_MISSION_DAYS:
+        errors["end_date"] = ValidationError(
+            _("A mission lasts at most %(max)d days; these dates make %(days)d."),
+            code="mission_too_long",
+            params={"max": MAX_MISSION_DAYS, "days": (end - start).days + 1},
+        )
+    return errors
 
 
 def new_secret() -> str:
@@ -153,11 +184,44 @@ class Mission(models.Model):
         return self.title
 
     def clean(self) -> None:
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError(
-                {"end_date": _("The mission cannot end before it starts.")},
-                code="end_before_start",
-            )
+        errors = mission_dates_errors(self.start_date, self.end_date)
+        if errors:
+            raise ValidationError(errors)
+
+    def planning_window(self) -> tuple[datetime, datetime] | None:
+        """Where its meetings and delegates' stays may lie: from midnight MARGIN_DAYS before
+        the first day to midnight MARGIN_DAYS after the last, in the mission's zone.
+
+        None while the mission's own dates or zone are invalid (their form says why).
+        """
+        if mission_dates_errors(self.start_date, self.end_date) or self.timezone not in (
+            known_timezones()
+        ):
+            return None
+        margin = timedelta(days=MARGIN_DAYS)
+        return self.starts_at() - margin, self.ends_at() + margin
+
+    def outside_window_error(self, value: datetime | None) -> ValidationError | None:
+        """The error for a meeting time, arrival or departure outside planning_window()."""
+        window = self.planning_window()
+        if value is None or value.tzinfo is None or window is None:
+            return None
+        if window[0] <= value <= window[1]:
+            return None
+        margin = timedelta(days=MARGIN_DAYS)
+        return ValidationError(
+            _(
+                "Choose a time between %(first)s and %(last)s (%(zone)s): at most %(margin)d "
+                "days before or after the mission."
+            ),
+            code="outside_mission_window",
+            params={
+                "first": _day(self.start_date - margin),
+                "last": _day(self.end_date + margin),
+                "zone": self.timezone,
+                "margin": MARGIN_DAYS,
+            },
+        )
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:

@@ -451,3 +451,26 @@ def test_contacts_list_searches_names_and_organisations(client, coordinator):
 
 def test_empty_contacts_list_invites_to_add_one(client, coordinator):
     assert "No contacts yet" in client.get(CONTACTS).content.decode()
+
+
+def test_contact_search_with_a_nul_character_says_so_instead_of_failing(client, coordinator):
+    make_person(first_name="Stefano", last_name="Geuna")
+
+    response = client.get(CONTACTS + "?q=%00")
+
+    assert response.status_code == 200
+    assert "Null characters are not allowed." in response.content.decode()
+    assert [p.full_name for p in response.context["page"].object_list] == ["Stefano Geuna"]
+
+
+def test_a_name_with_a_line_break_is_refused_next_to_the_name(client, coordinator):
+    response = client.post(
+        reverse("delegations:contact_create"),
+        contact_data(first_name="Carlo\r\nBcc: someone@example.com"),
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["first_name"] == [
+        "A name must be on one line, without control characters."
+    ]
+    assert not Person.objects.filter(last_name="Materazzo").exists()

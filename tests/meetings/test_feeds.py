@@ -218,8 +218,9 @@ def test_feed_queries_do_not_grow_with_the_number_of_meetings(
     for n in range(count - 1):
         make_rich_meeting(
             mission,
-            start + timedelta(hours=n),
-            start + timedelta(hours=n, minutes=30),
+            # Half-hourly, so that 500 fit the mission's planning window (+14 days).
+            start + timedelta(minutes=30 * n),
+            start + timedelta(minutes=30 * n + 20),
             attendees=[member],
             venue=None,
         )

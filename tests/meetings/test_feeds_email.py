@@ -1,5 +1,8 @@
 """Sending delegates their links: the service and the admin action."""
 
+from email.header import decode_header, make_header
+from email.utils import getaddresses
+
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -7,7 +10,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from delegations.models import DelegationMember
+from delegations.models import DelegationMember, Person
+from delegations.services import person_save
 from meetings import calendars
 from meetings.notify import member_send_links
 from tests.builders import make_member, make_person
@@ -73,3 +77,54 @@ def test_admin_change_page_shows_the_personal_links(admin_client):
         reverse("admin:delegations_delegationmember_change", args=[member.pk])
     )
     assert calendars.delegate_feed_url(member) in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [
+        ("Rossi,", "Mario"),  # a comma would split the address in two
+        ("Mario <boss@example.com>", "Rossi"),  # angle brackets: another address
+        ('Mario "Il Capo"', "Rossi; Jr."),
+        ("Márìø", "Ròßi 日本"),
+    ],
+)
+def test_links_reach_exactly_the_person_whatever_their_name(first, last):
+    _, member, _ = mission_with_delegate()
+    person = member.person
+    person.first_name, person.last_name = first, last
+    person.save()
+
+    member_send_links(member=member, base_url="https://missions.example.org")
+
+    [message] = mail.outbox
+    assert [address for _, address in getaddresses(message.recipients())] == [person.email]
+    sent = message.message()
+    [(name, address)] = getaddresses([str(make_header(decode_header(sent["To"])))])
+    assert (name, address) == (f"{first} {last}", person.email)
+
+
+def test_a_stored_line_break_in_a_name_cannot_add_a_header():
+    # Names are refused with CR/LF at input; one stored before that is sent on one line.
+    _, member, _ = mission_with_delegate()
+    Person.objects.filter(pk=member.person.pk).update(first_name="Mario\r\nBcc: x@example.com")
+    member.refresh_from_db()
+
+    member_send_links(member=member, base_url="https://missions.example.org")
+
+    [message] = mail.outbox
+    assert [address for _, address in getaddresses(message.recipients())] == [member.person.email]
+    sent = message.message()
+    assert sent["Bcc"] is None
+    assert "\n" not in str(make_header(decode_header(sent["To"])))
+
+
+@pytest.mark.parametrize("field", ["first_name", "last_name"])
+@pytest.mark.parametrize("value", ["Mario\nBcc: x@example.com", "Mario\rRossi", "Ma\x00rio"])
+def test_names_with_line_breaks_or_control_characters_are_refused_next_to_the_field(field, value):
+    person = make_person()
+    setattr(person, field, value)
+    with pytest.raises(ValidationError) as raised:
+        person_save(person=person)
+    assert raised.value.message_dict[field] == [
+        "A name must be on one line, without control characters."
+    ]

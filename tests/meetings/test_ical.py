@@ -112,12 +112,13 @@ def test_zone_without_daylight_saving_gets_a_single_standard_block():
 
 def test_a_rule_change_between_years_keeps_every_instant_right():
     # The US rules changed in 2007: two sets of blocks, the older one with UNTIL.
+    # 120 days, the longest mission; meetings up to 14 days either side of it.
     mission = make_mission(
-        start_date=datetime(2006, 10, 1).date(), end_date=datetime(2007, 3, 31).date()
+        start_date=datetime(2006, 11, 10).date(), end_date=datetime(2007, 3, 9).date()
     )
     meetings = [
         make_meeting(mission, local(mission, *day, 9), local(mission, *day, 10))
-        for day in ((2006, 10, 27), (2006, 10, 30), (2007, 3, 10), (2007, 3, 12), (2007, 4, 2))
+        for day in ((2006, 10, 27), (2006, 10, 30), (2007, 3, 10), (2007, 3, 12), (2007, 3, 20))
     ]
     assert_all_parsers_read(_mission_bytes(mission), meetings)
 
@@ -246,3 +247,77 @@ def test_member_feed_lists_only_the_meetings_they_attend():
         attendees=[colleague],
     )
     assert_all_parsers_read(calendars.member_feed_bytes(member), [meeting])
+
+
+def _event_times(data: bytes) -> dict[str, tuple[str, str]]:
+    """UID -> (DTSTART line, DTEND line) as written."""
+    events, current = {}, {}
+    for line in _lines(data):
+        if line.startswith(("UID:", "DTSTART", "DTEND")):
+            current[line.split(":", 1)[0].split(";", 1)[0]] = line
+        if line == "END:VEVENT":
+            events[current["UID"][4:]] = (current["DTSTART"], current["DTEND"])
+            current = {}
+    return events
+
+
+def test_meetings_on_the_repeated_fall_back_hour_are_written_in_utc_the_others_keep_tzid():
+    # 1 November 2026, America/Detroit: 01:00-01:59 happens twice (EDT, then EST). Reachable
+    # by correcting a mission's zone after its meetings exist; the form refuses such times.
+    mission = make_mission(
+        start_date=datetime(2026, 10, 31).date(), end_date=datetime(2026, 11, 2).date()
+    )
+    first_pass = make_meeting(  # 01:30 EDT -> 02:00 EST
+        mission, datetime(2026, 11, 1, 5, 30, tzinfo=UTC), datetime(2026, 11, 1, 7, tzinfo=UTC)
+    )
+    second_pass = make_meeting(  # 01:15 EST -> 01:45 EST, the second time round
+        mission, datetime(2026, 11, 1, 6, 15, tzinfo=UTC), datetime(2026, 11, 1, 6, 45, tzinfo=UTC)
+    )
+    ordinary = make_meeting(
+        mission, local(mission, 2026, 11, 1, 10), local(mission, 2026, 11, 1, 11)
+    )
+    ends_in_it = make_meeting(  # 00:30 EDT -> 01:30 EDT (the first 01:30)
+        mission, local(mission, 2026, 11, 1, 0, 30), datetime(2026, 11, 1, 5, 30, tzinfo=UTC)
+    )
+    data = _mission_bytes(mission)
+
+    assert_all_parsers_read(data, [first_pass, second_pass, ordinary, ends_in_it])
+    times = _event_times(data)
+    assert times[first_pass.uid] == (
+        "DTSTART:20261101T053000Z",
+        "DTEND;TZID=America/Detroit:20261101T020000",
+    )
+    assert times[second_pass.uid] == ("DTSTART:20261101T061500Z", "DTEND:20261101T064500Z")
+    assert times[ordinary.uid] == (
+        "DTSTART;TZID=America/Detroit:20261101T100000",
+        "DTEND;TZID=America/Detroit:20261101T110000",
+    )
+    assert times[ends_in_it.uid] == (
+        "DTSTART;TZID=America/Detroit:20261101T003000",
+        "DTEND:20261101T053000Z",
+    )
+    [tz] = icalendar.Calendar.from_ical(data).walk("VTIMEZONE")
+    assert str(tz["TZID"]) == "America/Detroit"
+
+
+def test_a_single_meeting_download_on_the_repeated_hour_is_in_utc_for_every_parser():
+    mission, member, _ = mission_with_delegate()
+    mission.start_date, mission.end_date = (
+        datetime(2026, 10, 30).date(),
+        datetime(2026, 11, 2).date(),
+    )
+    mission.save()
+    meeting = make_meeting(
+        mission,
+        datetime(2026, 11, 1, 6, 30, tzinfo=UTC),  # 01:30 EST, the second 01:30
+        datetime(2026, 11, 1, 8, tzinfo=UTC),
+        attendees=[member],
+    )
+    with_details = Meeting.objects.filter(pk=meeting.pk).with_details().get()
+    data = calendars.meeting_bytes(member, with_details)
+
+    assert_all_parsers_read(data, [meeting])
+    assert _event_times(data)[meeting.uid] == (
+        "DTSTART:20261101T063000Z",
+        "DTEND;TZID=America/Detroit:20261101T030000",
+    )
