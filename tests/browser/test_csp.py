@@ -238,6 +238,7 @@ def test_every_page_works_under_the_policy(live_server, page: Page, context, dem
     # The language switcher submits itself (it had an inline onchange).
     page.get_by_label("Language").select_option("it")
     expect(page.locator("html")).to_have_attribute("lang", "it")
+    page.wait_for_load_state("load")  # static/js/app.js submits the switcher once loaded
     page.get_by_label("Lingua").select_option("en")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     watch.assert_clean("language switch")

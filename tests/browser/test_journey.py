@@ -521,6 +521,8 @@ def test_coordinator_switches_to_italian_and_plans_in_italian(live_server, page:
     base = live_server.url
     log_in(page, base, "giulia")
     expect(page.get_by_role("heading", name="Missions", level=1)).to_be_visible()
+    # The switcher submits through static/js/app.js, which runs once the page has loaded.
+    page.wait_for_load_state("load")
 
     # The switcher in the navbar.
     page.get_by_label("Language", exact=True).select_option("it")
