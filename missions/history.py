@@ -27,6 +27,7 @@ from django.db.models import prefetch_related_objects
 from django.utils import formats, timezone
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from simple_history.models import HistoricalRecords
 
 # Bookkeeping, not something a coordinator changed.
@@ -160,11 +161,12 @@ class Entry:
 
     @property
     def kind_label(self) -> str:
+        # A context of their own: "created" is also the label of the models' `created` field.
         return {
-            "created": _("created"),
-            "changed": _("changed"),
-            "deleted": _("deleted"),
-            "restored": _("restored"),
+            "created": pgettext("history entry", "created"),
+            "changed": pgettext("history entry", "changed"),
+            "deleted": pgettext("history entry", "deleted"),
+            "restored": pgettext("history entry", "restored"),
         }[self.kind]
 
 
