@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -60,8 +61,9 @@ def bound_choice_ids(form: forms.BaseForm) -> None:
 
 
 def unique_slug(text: str, *, exclude_pk: int | None = None) -> str:
-    """`vtm-torino-2026`, then `vtm-torino-2026-2`, ... until free."""
-    base = (slugify(text) or "mission")[:70].strip("-")
+    """`vtm-torino-2026`, then `vtm-torino-2026-2`, ... until free. Markup typed in the title
+    (`<b>VTM</b> Torino`) is no part of the address."""
+    base = (slugify(strip_tags(text)) or "mission")[:70].strip("-")
     taken = set(
         Mission.objects.filter(slug__startswith=base)
         .exclude(pk=exclude_pk)
@@ -78,6 +80,7 @@ class MissionForm(VersionedFormMixin, forms.ModelForm):
         label=_("Web address"),
         max_length=80,
         required=False,
+        error_messages={"unique": _("Another mission already uses this web address.")},
         help_text=_("Letters, digits and dashes; left empty, it is made from the title."),
     )
 

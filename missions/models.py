@@ -54,9 +54,23 @@ def new_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
+# The IANA areas of places. Outside them: legacy aliases (US/Eastern, Japan, CET, EST5EDT),
+# fixed offsets (Etc/GMT+12, whose sign is inverted) and system files that are no zone at all
+# (`localtime` is the server's own zone, `Factory` a placeholder): never a mission's zone.
+GEOGRAPHIC_AREAS = frozenset(
+    {"Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe"}
+    | {"Indian", "Pacific"}
+)
+
+
 @cache
 def known_timezones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
+    """The zones a mission (or its home) may have: Area/Location names of places, and UTC."""
+    return frozenset(
+        name
+        for name in zoneinfo.available_timezones()
+        if name.partition("/")[0] in GEOGRAPHIC_AREAS and "/" in name
+    ) | {"UTC"}
 
 
 def validate_timezone(value: str) -> None:
@@ -103,7 +117,12 @@ class Mission(models.Model):
         ARCHIVED = "archived", _("Archived")
 
     title = models.CharField(_("title"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    slug = models.SlugField(
+        _("web address"),
+        max_length=80,
+        unique=True,
+        error_messages={"unique": _("Another mission already uses this web address.")},
+    )
     city = models.CharField(_("city"), max_length=100)
     region = models.CharField(_("region"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=100)
