@@ -1,6 +1,8 @@
-"""Mission pages that need meetings and delegations: the list (counts, clashes), clone, and the
-programme feed's new secret link (shown on the delegation page)."""
+"""Mission pages that need meetings and delegations: the list (counts, clashes), the edit (a
+new zone or first day moves meetings and stays, with a preview), clone, and the programme
+feed's new secret link (shown on the delegation page)."""
 
+import hashlib
 from datetime import timedelta
 
 from django.contrib import messages
@@ -9,15 +11,22 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from meetings.planning import mission_clone, mission_summaries
+from meetings.reschedule import Plan, day_shift, mission_reschedule, needs_choice, reschedule_plan
 from meetings.services import deleted_missions
-from missions.forms import MissionCloneForm
+from missions.forms import MissionCloneForm, MissionForm, MissionRescheduleForm
 from missions.history import user_label
 from missions.models import Mission
-from missions.services import mission_rotate_feed_token
-from missions.views import add_service_errors, get_mission_for_user
+from missions.services import mission_rotate_feed_token, mission_save
+from missions.views import (
+    add_service_errors,
+    get_mission_for_user,
+    save_versioned,
+    zone_suggestions,
+)
 
 # Deleted missions offered for restoring on the list; older ones from the admin's history.
 RECENTLY_DELETED = timedelta(days=90)
@@ -32,6 +41,86 @@ def mission_list(request):
     for record in deleted:
         record.who = user_label(record.history_user)
     return render(request, "missions/list.html", {"rows": rows, "deleted": deleted})
+
+
+def _plan_signature(plan: Plan) -> str:
+    """What the coordinator saw in the preview: saving applies exactly that, or shows the
+    preview again (a new choice, new dates, a meeting moved by somebody else meanwhile)."""
+    rows = [(c.obj.pk, c.before, c.after) for c in plan.meetings + plan.stays]
+    text = repr((plan.new_zone.key, plan.days, plan.keep, rows))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+@login_required
+def mission_edit(request, slug: str):
+    """Edit a mission. A new zone or first day with meetings or stays to move first shows what
+    would change (meetings.reschedule) with the choices; saving then applies that preview."""
+    stored = get_mission_for_user(request, slug)
+    mission = get_mission_for_user(request, slug)
+    form = MissionForm(request.POST or None, instance=mission)
+    choice_form = MissionRescheduleForm(request.POST or None)
+    conflict = plan = signature = None
+    if request.method == "POST" and form.is_valid():
+        changed = form.save(commit=False)
+        if needs_choice(stored, changed):
+            keep, shift = choice_form.choice()
+            plan = reschedule_plan(stored=stored, changed=changed, keep=keep, shift=shift)
+            signature = _plan_signature(plan)
+            confirmed = request.POST.get("previewed") == signature and "preview" not in request.POST
+
+            def save():
+                return mission_reschedule(
+                    mission=changed, plan=plan, expected_version=form.opened_version
+                )
+        else:
+            confirmed = True
+
+            def save():
+                return mission_save(mission=changed, expected_version=form.opened_version)
+
+        if confirmed:
+            saved, form, conflict = save_versioned(
+                form,
+                save,
+                rebuild=lambda data: MissionForm(
+                    data, instance=get_mission_for_user(request, slug)
+                ),
+                home_zone=stored.home_tz,
+            )
+            if saved:
+                if plan is not None and plan.changes:
+                    messages.success(
+                        request,
+                        ngettext(
+                            "Mission saved; %(count)d meeting or stay moved with it.",
+                            "Mission saved; %(count)d meetings and stays moved with it.",
+                            len(plan.changes),
+                        )
+                        % {"count": len(plan.changes)},
+                    )
+                else:
+                    messages.success(request, _("Mission saved."))
+                return redirect("meetings:agenda", changed.slug)
+            plan = None if conflict else plan
+    if plan is not None:
+        choice_form = MissionRescheduleForm(
+            initial={"keep": plan.keep, "shift": "yes" if shift else "no"}
+        )
+    context = {
+        "form": form,
+        # A failed edit must not rename the page header: show the stored mission.
+        "mission": stored,
+        "zones": zone_suggestions(),
+        "conflict": conflict,
+        "plan": plan,
+        "signature": signature,
+        "choice_form": choice_form,
+        "new_zone": form.cleaned_data.get("timezone") if plan else None,
+        "start_moves_by": day_shift(stored, form.instance) if plan else 0,
+        "old_weekday": stored.start_date,
+        "new_weekday": form.instance.start_date,
+    }
+    return render(request, "missions/form.html", context, status=409 if conflict else 200)
 
 
 @login_required

@@ -203,3 +203,31 @@ class MissionCloneForm(forms.Form):
         if start and end and end < start:
             self.add_error("end_date", _("The mission cannot end before it starts."))
         return cleaned
+
+
+class MissionRescheduleForm(forms.Form):
+    """How a mission's new zone and first day treat its meetings and stays (the preview on the
+    mission's edit page). Missing or garbled answers fall back to the usual case."""
+
+    CLOCK, INSTANTS = "clock", "instants"
+    keep = forms.ChoiceField(
+        label=_("The time zone changes"),
+        choices=[
+            (CLOCK, _("Keep the local clock times (the zone was wrong): meetings move")),
+            (INSTANTS, _("Keep the instants: the local clock times change")),
+        ],
+        required=False,
+    )
+    shift = forms.ChoiceField(
+        label=_("The first day changes"),
+        choices=[
+            ("yes", _("Move the meetings and stays with the mission")),
+            ("no", _("Leave them on their days")),
+        ],
+        required=False,
+    )
+
+    def choice(self) -> tuple[str, bool]:
+        data = self.cleaned_data if self.is_valid() else {}
+        keep = data.get("keep") or self.CLOCK
+        return keep, data.get("shift", "") != "no"

@@ -1,7 +1,8 @@
-"""The coordinators' mission pages that need nothing but missions: create and edit.
+"""The coordinators' mission page that needs nothing but missions: create.
 
-The list (with meeting and clash counts) and the clone (with the delegation) live in
-meetings/mission_views.py, so that imports keep pointing one way.
+The list (with meeting and clash counts), the clone (with the delegation) and the edit (a new
+zone or new dates move the meetings and stays) live in meetings/mission_views.py, so that
+imports keep pointing one way.
 
 Every view is for logged-in users and sees only Mission.objects.visible_to(user):
 another coordinator's mission answers 404, as if it did not exist.
@@ -57,7 +58,7 @@ def save_versioned(form, save, *, rebuild, zone=None, home_zone=HOME_ZONE):
     return True, form, None
 
 
-def _zones() -> list[str]:
+def zone_suggestions() -> list[str]:
     return sorted(known_timezones())
 
 
@@ -72,31 +73,6 @@ def mission_create(request):
         else:
             messages.success(request, _("Mission created. Now add the delegation and meetings."))
             return redirect("meetings:agenda", mission.slug)
-    return render(request, "missions/form.html", {"form": form, "mission": None, "zones": _zones()})
-
-
-@login_required
-def mission_edit(request, slug: str):
-    mission = get_mission_for_user(request, slug)
-    form = MissionForm(request.POST or None, instance=mission)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        saved, form, conflict = save_versioned(
-            form,
-            lambda: mission_save(
-                mission=form.save(commit=False), expected_version=form.opened_version
-            ),
-            rebuild=lambda data: MissionForm(data, instance=get_mission_for_user(request, slug)),
-            home_zone=mission.home_tz,
-        )
-        if saved:
-            messages.success(request, _("Mission saved."))
-            return redirect("meetings:agenda", mission.slug)
-    # A failed edit must not rename the page header: show the stored mission.
-    stored = get_mission_for_user(request, slug) if form.is_bound else mission
     return render(
-        request,
-        "missions/form.html",
-        {"form": form, "mission": stored, "zones": _zones(), "conflict": conflict},
-        status=409 if conflict else 200,
+        request, "missions/form.html", {"form": form, "mission": None, "zones": zone_suggestions()}
     )

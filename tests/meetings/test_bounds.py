@@ -14,6 +14,7 @@ from missions.models import MAX_MISSION_DAYS, Mission
 from tests.builders import local, make_coordinator, make_meeting, make_member, make_mission
 from tests.delegations.test_views_roster import new_person_data
 from tests.meetings.test_planner import form_data
+from tests.meetings.test_reschedule import previewed
 from tests.missions.test_views import mission_data
 from tests.test_admin import meeting_post
 
@@ -114,16 +115,18 @@ def test_moving_a_mission_away_from_its_meetings_is_refused_with_how_many(planne
     for day in (22, 23):
         make_meeting(mission, local(mission, 2025, 4, day, 9), local(mission, 2025, 4, day, 10))
 
-    response = planner.post(
-        reverse("missions:edit", args=[mission.slug]),
-        mission_data(
-            title=mission.title,
-            slug=mission.slug,
-            start_date="2025-06-02",
-            end_date="2025-06-04",
-            timezone="America/Detroit",
-        ),
+    # Leaving the meetings and stays on their days (issue 8 offers to move them along).
+    url = reverse("missions:edit", args=[mission.slug])
+    data = mission_data(
+        title=mission.title,
+        slug=mission.slug,
+        start_date="2025-06-02",
+        end_date="2025-06-04",
+        timezone="America/Detroit",
+        shift="no",
     )
+    preview = planner.post(url, data).content.decode()
+    response = planner.post(url, {**data, "previewed": previewed(preview)})
 
     assert response.context["form"].errors["start_date"] == [
         "2 meetings would start more than 14 days before the mission: move or delete them "
@@ -139,21 +142,22 @@ def test_moving_a_mission_away_from_its_meetings_is_refused_with_how_many(planne
 def test_moving_a_mission_by_a_few_days_keeps_its_meetings(planner, mission):
     make_meeting(mission, local(mission, 2025, 4, 22, 9), local(mission, 2025, 4, 22, 10))
 
-    response = planner.post(
-        reverse("missions:edit", args=[mission.slug]),
-        mission_data(
-            title=mission.title,
-            slug=mission.slug,
-            start_date="2025-04-29",
-            end_date="2025-04-30",
-            timezone="America/Detroit",
-        ),
+    url = reverse("missions:edit", args=[mission.slug])
+    data = mission_data(
+        title=mission.title,
+        slug=mission.slug,
+        start_date="2025-04-29",
+        end_date="2025-04-30",
+        timezone="America/Detroit",
+        shift="no",
     )
+    preview = planner.post(url, data).content.decode()
+    response = planner.post(url, {**data, "previewed": previewed(preview)})
 
     assert response.status_code == 302
     mission.refresh_from_db()
     assert mission.start_date == date(2025, 4, 29)
-    assert Meeting.objects.count() == 1
+    assert Meeting.objects.get().start == local(mission, 2025, 4, 22, 9)
 
 
 @pytest.mark.parametrize(
