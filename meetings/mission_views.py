@@ -117,6 +117,7 @@ def mission_edit(request, slug: str):
         "choice_form": choice_form,
         "new_zone": form.cleaned_data.get("timezone") if plan else None,
         "start_moves_by": day_shift(stored, form.instance) if plan else 0,
+        "start_moves_earlier": -day_shift(stored, form.instance) if plan else 0,
         "old_weekday": stored.start_date,
         "new_weekday": form.instance.start_date,
     }

@@ -169,7 +169,7 @@ def test_new_dates_shift_meetings_and_stays_by_whole_days(client):
     url = reverse("missions:edit", args=[mission.slug])
     data = edit_data(mission, start_date="2025-10-28", end_date="2025-10-30")
     page = client.post(url, data).content.decode()
-    assert "The first day moves by 189 days." in page
+    assert "The first day moves 189 days later." in page
     assert "Move the meetings and stays with the mission" in page
     assert "Weekdays change" not in page
     row = re.search(r"<th scope=\"row\">Rivian.*?</tr>", page, re.S).group(0)
@@ -194,6 +194,10 @@ def test_a_shift_that_is_no_whole_week_says_weekdays_change(client):
     data = edit_data(mission, start_date="2025-04-24", end_date="2025-04-26")
     page = client.post(url, data).content.decode()
     assert "Weekdays change: what was on a Tuesday falls on a Thursday." in page
+    data = edit_data(mission, start_date="2025-04-20", end_date="2025-04-22")
+    page = client.post(url, data).content.decode()
+    assert "The first day moves 2 days earlier." in page
+    assert "Weekdays change: what was on a Tuesday falls on a Sunday." in page
 
 
 def test_leaving_the_meetings_behind_is_refused_by_the_window_check(client):
@@ -223,7 +227,7 @@ def test_zone_and_dates_together(client, tokyo):
         mission, timezone="Europe/Berlin", start_date="2027-04-02", end_date="2027-04-06"
     )
     page = client.post(url, data).content.decode()
-    assert "The time zone changes" in page and "The first day moves by 7 days." in page
+    assert "The time zone changes" in page and "The first day moves 7 days later." in page
     assert client.post(url, {**data, "previewed": previewed(page)}).status_code == 302
     friday.refresh_from_db()
     assert friday.start == local("Europe/Berlin", 2027, 4, 2, 10)
