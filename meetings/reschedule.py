@@ -48,9 +48,14 @@ class Change:
     def moves(self) -> bool:
         return self.before != self.after
 
-    def cells(self, zones: list[ZoneInfo]) -> list[str]:
-        """The preview's cells: before in each zone, then after in each zone."""
-        return [_span(times, zone) for times in (self.before, self.after) for zone in zones]
+    def cells(self, zones: list[ZoneInfo]) -> list[tuple[str, bool]]:
+        """The preview's cells: before in each zone, then after in each zone; true for the
+        two the coordinator reads first (before in the old zone, after in the new one)."""
+        return [
+            (_span(times, zone), zone == zones[0 if times is self.before else -1])
+            for times in (self.before, self.after)
+            for zone in zones
+        ]
 
 
 def _span(times, zone: ZoneInfo) -> str:

@@ -88,7 +88,7 @@ def test_a_new_zone_shows_a_preview_and_saves_nothing_yet(client, tokyo):
     assert 'name="keep" value="clock" id="keep-clock" checked' in page
     # Bosch: 10:00 in Tokyo now; kept at 10:00 in Berlin, i.e. 18:00 in Tokyo.
     row = re.search(r"<th scope=\"row\">Bosch.*?</tr>", page, re.S).group(0)
-    cells = re.findall(r"<td>(.*?)</td>", row)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
     assert cells == [
         "Fri 26 Mar 2027, 10:00–11:00",
         "Fri 26 Mar 2027, 02:00–03:00",
@@ -97,7 +97,7 @@ def test_a_new_zone_shows_a_preview_and_saves_nothing_yet(client, tokyo):
     ]
     # Porsche, after Berlin's clocks went forward: 17:00 in Tokyo.
     row = re.search(r"<th scope=\"row\">Porsche.*?</tr>", page, re.S).group(0)
-    assert re.findall(r"<td>(.*?)</td>", row)[2:] == [
+    assert re.findall(r"<td[^>]*>(.*?)</td>", row)[2:] == [
         "Mon 29 Mar 2027, 17:00–18:00",
         "Mon 29 Mar 2027, 10:00–11:00",
     ]
@@ -173,7 +173,7 @@ def test_new_dates_shift_meetings_and_stays_by_whole_days(client):
     assert "Move the meetings and stays with the mission" in page
     assert "Weekdays change" not in page
     row = re.search(r"<th scope=\"row\">Rivian.*?</tr>", page, re.S).group(0)
-    assert re.findall(r"<td>(.*?)</td>", row) == [
+    assert re.findall(r"<td[^>]*>(.*?)</td>", row) == [
         "Tue 22 Apr 2025, 14:00–15:00",
         "Tue 28 Oct 2025, 14:00–15:00",
     ]
