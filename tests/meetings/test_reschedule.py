@@ -9,7 +9,9 @@ from django.urls import reverse
 
 from delegations.models import DelegationMember
 from meetings.models import Meeting
+from meetings.services import meeting_save
 from missions.models import Mission
+from missions.services import mission_save
 from tests.builders import local, make_coordinator, make_meeting, make_member, make_mission
 
 pytestmark = pytest.mark.django_db
@@ -261,3 +263,55 @@ def test_a_mission_without_meetings_or_stays_saves_at_once(client):
     assert response.status_code == 302
     assert not DelegationMember.objects.exclude(arrival=None).exists()
     assert Meeting.objects.count() == 0
+
+
+def test_a_meeting_moved_by_somebody_after_the_preview_shows_the_preview_again(client, tokyo):
+    mission, member, friday, monday = tokyo
+    client.force_login(make_coordinator(mission))
+    url = reverse("missions:edit", args=[mission.slug])
+    data = edit_data(mission, timezone="Europe/Berlin")
+    page = client.post(url, data).content.decode()
+    friday.start, friday.end = local(mission, 2027, 3, 26, 15), local(mission, 2027, 3, 26, 16)
+    meeting_save(meeting=friday)
+    response = client.post(url, {**data, "previewed": previewed(page)})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Fri 26 Mar 2027, 15:00–16:00" in page
+    assert Mission.objects.get(pk=mission.pk).timezone == "Asia/Tokyo"
+    monday.refresh_from_db()
+    assert monday.sequence == 0
+
+
+def test_a_mission_saved_by_somebody_else_meanwhile_moves_nothing(client, tokyo):
+    mission, member, friday, monday = tokyo
+    client.force_login(make_coordinator(mission))
+    url = reverse("missions:edit", args=[mission.slug])
+    data = edit_data(mission, timezone="Europe/Berlin")
+    page = client.post(url, data).content.decode()
+    mission.description = "Changed by Bruno"
+    mission_save(mission=mission)
+    response = client.post(url, {**data, "previewed": previewed(page)})
+    assert response.status_code == 409
+    assert "while you were editing" in response.content.decode()
+    friday.refresh_from_db()
+    member.refresh_from_db()
+    assert (friday.start, friday.sequence) == (utc(2027, 3, 26, 1), 0)
+    assert member.arrival == local("Asia/Tokyo", 2027, 3, 25, 18)
+    assert Mission.objects.get(pk=mission.pk).timezone == "Asia/Tokyo"
+
+
+@pytest.mark.parametrize("meetings", [1, 30])
+def test_the_preview_costs_the_same_queries_for_1_or_30_meetings(
+    client, django_assert_num_queries, meetings
+):
+    mission = make_mission()
+    for n in range(meetings):
+        make_meeting(mission, local(mission, 2025, 4, 22, 8, n), local(mission, 2025, 4, 22, 9, n))
+    client.force_login(make_coordinator(mission))
+    url = reverse("missions:edit", args=[mission.slug])
+    # Session and user (2), the mission twice (stored and edited: 2), the two date check
+    # constraints validated by Django (2 x savepoint, select, release: 6), the slug's
+    # uniqueness (1), anything to move (1), the meetings (1), the stays (1).
+    with django_assert_num_queries(14):
+        response = client.post(url, edit_data(mission, timezone="Europe/Berlin"))
+    assert response.content.decode().count('<th scope="row">') == meetings
