@@ -84,7 +84,9 @@ def mission_coordinator_remove(request, slug: str, user_id: int):
     mission = get_mission_for_user(request, slug)
     coordinator = get_object_or_404(mission.coordinators.all(), pk=user_id)
     removing_self = coordinator.pk == request.user.pk
-    form = CoordinatorRemoveForm(request.POST or None, initial={"version": mission.version})
+    form = CoordinatorRemoveForm(
+        request.POST if request.method == "POST" else None, initial={"version": mission.version}
+    )
     confirmed = form.is_valid() and (form.cleaned_data["confirm"] or not removing_self)
     if request.method == "GET" or not confirmed:
         # Who stays (active): nobody means the mission would be left without a coordinator.

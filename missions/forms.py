@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from missions.concurrency import VersionedFormMixin
 from missions.models import EARLIEST_DATE, LATEST_DATE, Mission, Phase
@@ -179,8 +180,10 @@ class MissionCloneForm(forms.Form):
         choice to copy them is offered only when there are some."""
         super().__init__(*args, **kwargs)
         if co_coordinators:
-            self.fields["copy_coordinators"].label = _(
-                "Make %(names)s coordinators of the copy too"
+            self.fields["copy_coordinators"].label = ngettext(
+                "Make %(names)s a coordinator of the copy too",
+                "Make %(names)s coordinators of the copy too",
+                len(co_coordinators),
             ) % {"names": ", ".join(co_coordinators)}
             self.fields["copy_coordinators"].help_text = _(
                 "Otherwise you are its only coordinator; you can add others later."
