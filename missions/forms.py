@@ -233,9 +233,9 @@ class MissionSearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update(
-            {"type": "search", "placeholder": _("Title, city or country")}
-        )
+        widget = self.fields["q"].widget
+        widget.input_type = "search"
+        widget.attrs.update({"class": "form-control", "placeholder": _("Title, city or country")})
 
     def search(self) -> tuple[str, str]:
         """(the search text, the phase or ALL); invalid parts count as empty."""

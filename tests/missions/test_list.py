@@ -210,14 +210,18 @@ def test_each_mission_shows_its_coordinators(planner, giulia):
     assert "Coordinator: Giulia Ferrero (you)" in page
 
 
-def test_a_mission_over_new_year_shows_both_years(planner, giulia):
-    make_mission(
-        title="Winter fair",
-        start_date=date(2026, 12, 30),
-        end_date=date(2027, 1, 2),
-        coordinators=[giulia],
-    )
-    assert "30 Dec 2026 – 2 Jan 2027" in text(planner.get(reverse("missions:list")))
+@pytest.mark.parametrize(
+    ("start", "end", "shown"),
+    [
+        (date(2026, 12, 30), date(2027, 1, 2), "30 Dec 2026 – 2 Jan 2027"),
+        (date(2026, 4, 30), date(2026, 5, 2), "30 Apr – 2 May 2026"),
+        (date(2026, 4, 22), date(2026, 4, 24), "22 – 24 Apr 2026"),
+        (date(2026, 4, 22), date(2026, 4, 22), "22 Apr 2026"),
+    ],
+)
+def test_dates_show_both_years_when_they_differ(planner, giulia, start, end, shown):
+    make_mission(title="Fair", start_date=start, end_date=end, coordinators=[giulia])
+    assert f"{shown} " in text(planner.get(reverse("missions:list")))
 
 
 def test_fifty_missions_a_page(planner, giulia, at_now):
