@@ -4,7 +4,7 @@ clone views need meetings and delegations; missions/ itself imports nothing of o
 from django.urls import path
 
 from meetings import history_views, mission_views
-from missions import views
+from missions import coordinator_views, views
 
 app_name = "missions"
 
@@ -13,6 +13,16 @@ urlpatterns = [
     path("missions/new/", views.mission_create, name="create"),
     path("missions/<slug:slug>/edit/", mission_views.mission_edit, name="edit"),
     path("missions/<slug:slug>/clone/", mission_views.mission_clone_view, name="clone"),
+    path(
+        "missions/<slug:slug>/coordinators/",
+        coordinator_views.mission_coordinators,
+        name="coordinators",
+    ),
+    path(
+        "missions/<slug:slug>/coordinators/<int:user_id>/remove/",
+        coordinator_views.mission_coordinator_remove,
+        name="coordinator_remove",
+    ),
     path("missions/<slug:slug>/history/", history_views.mission_history_view, name="history"),
     path("missions/<slug:slug>/delete/", history_views.mission_delete_view, name="delete"),
     path(

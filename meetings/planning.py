@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 
 from delegations.models import DelegationMember
 from delegations.services import delegation_add_member
@@ -25,8 +26,8 @@ from meetings.clashes import (
 )
 from meetings.models import Meeting
 from missions.localtime import aware_from_local
-from missions.models import Mission, Venue
-from missions.services import mission_save, venue_save
+from missions.models import Mission, Phase, Venue
+from missions.services import coordinator_name, mission_save, venue_save
 
 # ---------------------------------------------------------------------------
 # Missions list: counts and what needs attention, for many missions at once.
@@ -102,6 +103,68 @@ def mission_summaries(missions: list[Mission]) -> dict[int, MissionSummary]:
         warnings = find_clashes(MissionWindow.of(mission), slots[pk], stays[pk])
         summaries[pk].clashing = len(warnings)
     return summaries
+
+
+# Running first (the one ending soonest on top), then upcoming (soonest first), then past (the
+# latest first): what a coordinator works on this week comes before the archive.
+def _list_order(placed: tuple[Mission, Phase]) -> tuple:
+    mission, phase = placed
+    if phase == Phase.RUNNING:
+        return (0, mission.end_date.toordinal(), mission.start_date.toordinal(), mission.title)
+    if phase == Phase.UPCOMING:
+        return (1, mission.start_date.toordinal(), 0, mission.title)
+    return (2, -mission.start_date.toordinal(), -mission.end_date.toordinal(), mission.title)
+
+
+def missions_by_phase(missions: list[Mission], now: datetime) -> list[tuple[Mission, Phase]]:
+    """Each mission with its phase at `now` by the calendar of its own zone, in list order.
+
+    Done here, not in SQL: the databases we run on cannot portably read each row's date in
+    that row's zone, and the missions one user sees are few (an agency runs tens a year).
+    """
+    return sorted(((m, m.phase(now)) for m in missions), key=_list_order)
+
+
+@dataclass
+class MissionRow:
+    """One mission on the list: its counts, where it stands today, who coordinates it."""
+
+    mission: Mission
+    phase: Phase
+    today: date  # in the mission's zone
+    summary: MissionSummary
+    coordinators: list
+
+    @property
+    def day_number(self) -> int:
+        return (self.today - self.mission.start_date).days + 1
+
+    @property
+    def day_count(self) -> int:
+        return (self.mission.end_date - self.mission.start_date).days + 1
+
+    @property
+    def days_to_start(self) -> int:
+        return (self.mission.start_date - self.today).days
+
+
+def mission_rows(placed: list[tuple[Mission, Phase]], now: datetime) -> list[MissionRow]:
+    """Rows for one page of the list: four queries (summaries, coordinators) for any number."""
+    missions = [mission for mission, _ in placed]
+    summaries = mission_summaries(missions)
+    prefetch_related_objects(missions, "coordinators")
+    return [
+        MissionRow(
+            mission=mission,
+            phase=phase,
+            today=mission.local_today(now),
+            summary=summaries[mission.pk],
+            coordinators=sorted(
+                mission.coordinators.all(), key=lambda u: coordinator_name(u).lower()
+            ),
+        )
+        for mission, phase in placed
+    ]
 
 
 # ---------------------------------------------------------------------------
@@ -238,11 +301,13 @@ def mission_clone(
     start_date: date,
     end_date: date,
     user=None,
+    copy_coordinators: bool = True,
 ) -> Mission:
     """A draft copy of `source`: its details, venues and delegation, but no meetings.
 
     Arrivals and departures move with the start date (and are left empty when they no longer
-    fit the new dates); each member gets a new secret link.
+    fit the new dates); each member gets a new secret link. `user` coordinates the copy, with
+    the source's other coordinators unless `copy_coordinators` is false.
     """
     mission = Mission(
         title=title,
@@ -260,7 +325,7 @@ def mission_clone(
         status=Mission.Status.DRAFT,
         clash_buffer_minutes=source.clash_buffer_minutes,
     )
-    coordinators = list(source.coordinators.all())
+    coordinators = list(source.coordinators.all()) if copy_coordinators or user is None else []
     if user is not None and user not in coordinators:
         coordinators.append(user)
     mission_save(mission=mission, coordinators=coordinators)

@@ -1,13 +1,16 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row, Submit
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from missions.concurrency import VersionedFormMixin
-from missions.models import EARLIEST_DATE, LATEST_DATE, Mission
+from missions.models import EARLIEST_DATE, LATEST_DATE, Mission, Phase
 
 DATE_WIDGET = forms.DateInput(
     attrs={"type": "date", "min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()},
@@ -173,9 +176,23 @@ class MissionCloneForm(forms.Form):
     )
     start_date = forms.DateField(label=_("Start date"), widget=DATE_WIDGET)
     end_date = forms.DateField(label=_("End date"), widget=DATE_WIDGET)
+    copy_coordinators = forms.BooleanField(required=False, initial=True)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, co_coordinators: tuple[str, ...] = (), **kwargs):
+        """`co_coordinators`: names of the source's coordinators other than the cloner; the
+        choice to copy them is offered only when there are some."""
         super().__init__(*args, **kwargs)
+        if co_coordinators:
+            self.fields["copy_coordinators"].label = ngettext(
+                "Make %(names)s a coordinator of the copy too",
+                "Make %(names)s coordinators of the copy too",
+                len(co_coordinators),
+            ) % {"names": ", ".join(co_coordinators)}
+            self.fields["copy_coordinators"].help_text = _(
+                "Otherwise you are its only coordinator; you can add others later."
+            )
+        else:
+            del self.fields["copy_coordinators"]
         self.helper = FormHelper()
         self.helper.layout = Layout(
             "title",
@@ -184,6 +201,7 @@ class MissionCloneForm(forms.Form):
                 Column("end_date", css_class="col-sm-6"),
             ),
             "slug",
+            *(["copy_coordinators"] if co_coordinators else []),
             Submit("clone", _("Create the copy")),
         )
 
@@ -231,3 +249,84 @@ class MissionRescheduleForm(forms.Form):
         data = self.cleaned_data if self.is_valid() else {}
         keep = data.get("keep") or self.CLOCK
         return keep, data.get("shift", "") != "no"
+
+
+class MissionSearchForm(forms.Form):
+    """The GET form above the missions list; anything invalid is ignored (and said)."""
+
+    ALL = "all"
+    q = forms.CharField(label=_("Search missions"), required=False, max_length=100)
+    when = forms.ChoiceField(
+        label=_("When"),
+        required=False,
+        choices=[(ALL, _("All")), *Phase.choices],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        widget = self.fields["q"].widget
+        widget.input_type = "search"
+        widget.attrs.update({"class": "form-control", "placeholder": _("Title, city or country")})
+
+    def search(self) -> tuple[str, str]:
+        """(the search text, the phase or ALL); invalid parts count as empty."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return (data.get("q") or "").strip(), data.get("when") or self.ALL
+
+
+class CoordinatorAddForm(VersionedFormMixin, forms.Form):
+    """Who to add, by username or e-mail address of an existing active account; carries the
+    mission's version (missions.concurrency)."""
+
+    who = forms.CharField(
+        label=_("Username or e-mail address"),
+        max_length=254,
+        help_text=_(
+            "Of a colleague who already signs in here. They will see and change everything "
+            "in this mission."
+        ),
+    )
+
+    def __init__(self, *args, mission: Mission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("version", mission.version)
+        self.fields["who"].widget.attrs.update(
+            {"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none"}
+        )
+        self.helper = FormHelper()
+        # The hidden version the page was opened at (missions.concurrency).
+        self.helper.render_hidden_fields = True
+        self.helper.form_id = "coordinator-add-form"
+        self.helper.layout = Layout("who", Submit("add", _("Add coordinator")))
+
+    def clean_who(self):
+        text = self.cleaned_data["who"].strip()
+        users = list(
+            get_user_model()
+            .objects.filter(is_active=True)
+            .filter(Q(username__iexact=text) | Q(email__iexact=text))[:10]
+        )
+        exact = [u for u in users if u.get_username() == text]
+        if len(exact) == 1:
+            return exact[0]
+        by_username = [u for u in users if u.get_username().lower() == text.lower()]
+        if len(by_username) == 1:
+            return by_username[0]
+        if not users:
+            raise ValidationError(
+                _("Nobody with an active account has this username or e-mail address."),
+                code="unknown_user",
+            )
+        if len(users) > 1:
+            raise ValidationError(
+                _("Several accounts have this e-mail address: type the username instead."),
+                code="ambiguous_user",
+            )
+        return users[0]
+
+
+class CoordinatorRemoveForm(VersionedFormMixin, forms.Form):
+    """The mission's version; `confirm` when removing oneself (one loses the mission)."""
+
+    confirm = forms.BooleanField(required=False)

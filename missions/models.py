@@ -109,6 +109,27 @@ class MissionQuerySet(models.QuerySet):
     def published(self) -> "MissionQuerySet":
         return self.filter(status=Mission.Status.PUBLISHED)
 
+    def search(self, text: str) -> "MissionQuerySet":
+        """Every word of `text` in the title, city, region or country (any case); words past
+        the tenth are ignored, so a pasted paragraph cannot make the query huge."""
+        missions = self
+        for word in text.split()[:10]:
+            missions = missions.filter(
+                Q(title__icontains=word)
+                | Q(city__icontains=word)
+                | Q(region__icontains=word)
+                | Q(country__icontains=word)
+            )
+        return missions
+
+
+class Phase(models.TextChoices):
+    """Where a mission stands today, by the calendar of its own zone (Mission.phase)."""
+
+    RUNNING = "running", _("Running")
+    UPCOMING = "upcoming", _("Upcoming")
+    PAST = "past", _("Past")
+
 
 class Mission(models.Model):
     class Status(models.TextChoices):
@@ -265,6 +286,20 @@ class Mission(models.Model):
     def ends_at(self) -> datetime:
         """Midnight local time after the last day, as an aware instant."""
         return datetime.combine(self.end_date + timedelta(days=1), time.min, tzinfo=self.tz)
+
+    def local_today(self, now: datetime) -> date:
+        """The date it is at `now` where the mission takes place."""
+        return now.astimezone(self.tz).date()
+
+    def phase(self, now: datetime) -> Phase:
+        """Running from the first day's midnight to the last day's, in the mission's zone: a
+        mission in Tokyo runs while it is still the day before in Detroit."""
+        today = self.local_today(now)
+        if today < self.start_date:
+            return Phase.UPCOMING
+        if today > self.end_date:
+            return Phase.PAST
+        return Phase.RUNNING
 
     def days(self) -> list[date]:
         return [

@@ -1,9 +1,9 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
-from missions.concurrency import claim_version
+from missions.concurrency import EditConflict, claim_version
 from missions.history import one_history_record
 from missions.models import MARGIN_DAYS, Mission, Venue, new_secret
 
@@ -21,6 +21,71 @@ def mission_save(
         if coordinators is not None:
             mission.coordinators.set(coordinators)
     return mission
+
+
+def _locked(mission: Mission, expected_version: int | None) -> Mission:
+    """The mission as stored, its row locked until commit (PostgreSQL), so that two changes
+    of its coordinators cannot both read the same list; EditConflict if it changed since
+    `expected_version` or was deleted."""
+    locked = Mission.objects.select_for_update().filter(pk=mission.pk).first()
+    if locked is None:
+        raise EditConflict(None, Mission)
+    if expected_version is not None and locked.version != expected_version:
+        raise EditConflict(locked, Mission)
+    return locked
+
+
+def coordinator_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+@transaction.atomic
+def mission_add_coordinator(
+    *, mission: Mission, user, expected_version: int | None = None
+) -> Mission:
+    """Make an active user a coordinator of `mission` (through mission_save: history, version)."""
+    locked = _locked(mission, expected_version)
+    coordinators = list(locked.coordinators.all())
+    if not user.is_active:
+        raise ValidationError(
+            gettext("%(name)s's account is disabled.") % {"name": coordinator_name(user)},
+            code="inactive_user",
+        )
+    if any(c.pk == user.pk for c in coordinators):
+        raise ValidationError(
+            gettext("%(name)s already coordinates this mission.")
+            % {"name": coordinator_name(user)},
+            code="already_coordinator",
+        )
+    return mission_save(
+        mission=locked, coordinators=[*coordinators, user], expected_version=expected_version
+    )
+
+
+@transaction.atomic
+def mission_remove_coordinator(
+    *, mission: Mission, user, expected_version: int | None = None
+) -> Mission:
+    """Remove one coordinator; a mission always keeps at least one active coordinator."""
+    locked = _locked(mission, expected_version)
+    coordinators = list(locked.coordinators.all())
+    remaining = [c for c in coordinators if c.pk != user.pk]
+    if len(remaining) == len(coordinators):
+        raise ValidationError(
+            gettext("%(name)s does not coordinate this mission.")
+            % {"name": coordinator_name(user)},
+            code="not_coordinator",
+        )
+    if not any(c.is_active for c in remaining):
+        raise ValidationError(
+            gettext(
+                "A mission keeps at least one coordinator: add another one before removing "
+                "%(name)s."
+            )
+            % {"name": coordinator_name(user)},
+            code="last_coordinator",
+        )
+    return mission_save(mission=locked, coordinators=remaining, expected_version=expected_version)
 
 
 def mission_check_window(*, mission: Mission) -> None:

@@ -126,6 +126,15 @@ TABLE: dict[str, Row] = {
     "missions:edit": Row(kwargs=_mission, get=MISSION_PAGE, post=MISSION_FORM_POST),
     "missions:clone": Row(kwargs=_mission, get=MISSION_PAGE, post=MISSION_FORM_POST),
     "missions:new_feed_link": Row(kwargs=_mission, get=POST_ONLY_GET, post=MISSION_ACTION),
+    # The add form posted empty: "this field is required", nothing saved.
+    "missions:coordinators": Row(kwargs=_mission, get=MISSION_PAGE, post=MISSION_FORM_POST),
+    # Removing A's only coordinator: a asks to leave (the confirmation page, nothing done);
+    # a superuser is refused (the last coordinator stays) and sent back to the list of them.
+    "missions:coordinator_remove": Row(
+        kwargs=lambda w: {"slug": w.mission_a.slug, "user_id": w.users["a"].pk},
+        get=MISSION_PAGE,
+        post=(LOGIN, 200, 404, 404, DONE, LOGIN),
+    ),
     # --- history and restore (meetings/history_views.py, delegations/history_views.py) ---
     "missions:history": Row(kwargs=_mission, get=MISSION_PAGE, post=POST_ONLY_GET),
     "missions:delete": Row(kwargs=_mission, get=MISSION_PAGE, post=MISSION_ACTION),

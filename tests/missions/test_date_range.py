@@ -50,7 +50,17 @@ def test_within_one_year_the_year_is_said_once(client):
     client.force_login(make_coordinator(mission))
     page = client.get(reverse("missions:list")).content.decode()
     assert (
-        '<time datetime="2025-04-22">22 Apr</time>–<time datetime="2025-04-24">24 Apr 2025</time>'
+        '<time datetime="2025-04-22">22</time>–<time datetime="2025-04-24">24 Apr 2025</time>'
+        in page
+    )
+
+
+def test_across_months_the_first_month_is_said_too(client):
+    mission = make_mission(start_date=date(2025, 4, 30), end_date=date(2025, 5, 2))
+    client.force_login(make_coordinator(mission))
+    page = client.get(reverse("missions:list")).content.decode()
+    assert (
+        '<time datetime="2025-04-30">30 Apr</time>–<time datetime="2025-05-02">2 May 2025</time>'
         in page
     )
 
