@@ -131,7 +131,6 @@ class DelegationMemberAdmin(VersionedAdminMixin, HistoryAdmin):
 
     @admin.action(description=_("E-mail personal links to the selected delegates"))
     def send_links(self, request, queryset):
-        from django.conf import settings
         from django.core.exceptions import ValidationError
 
         from meetings.notify import member_send_links
@@ -139,7 +138,7 @@ class DelegationMemberAdmin(VersionedAdminMixin, HistoryAdmin):
         sent, skipped = 0, []
         for member in queryset.select_related("mission", "person"):
             try:
-                member_send_links(member=member, base_url=settings.SITE_URL)
+                member_send_links(member=member)
             except ValidationError:
                 skipped.append(member.person.full_name)
             else:

@@ -12,11 +12,11 @@ from delegations.models import DelegationMember
 from meetings import calendars
 
 
-def member_links(member: DelegationMember, *, base_url: str | None = None) -> dict[str, str]:
+def member_links(member: DelegationMember) -> dict[str, str]:
     """The personal page, the feed (https) and the same feed for calendar apps (webcal)."""
-    feed = calendars.delegate_feed_url(member, base_url)
+    feed = calendars.delegate_feed_url(member)
     return {
-        "page_url": calendars.delegate_page_url(member, base_url),
+        "page_url": calendars.delegate_page_url(member),
         "feed_url": feed,
         "webcal_url": calendars.webcal_url(feed),
     }
@@ -29,7 +29,7 @@ def recipient(person) -> str:
     return formataddr((name, person.email))
 
 
-def member_send_links(*, member: DelegationMember, base_url: str) -> None:
+def member_send_links(*, member: DelegationMember) -> None:
     """Send a delegate their personal page and calendar links, in their preferred language.
 
     Raises ValidationError when the person has no e-mail address.
@@ -43,7 +43,7 @@ def member_send_links(*, member: DelegationMember, base_url: str) -> None:
         "member": member,
         "person": person,
         "mission": member.mission,
-        **member_links(member, base_url=base_url),
+        **member_links(member),
     }
     with translation.override(person.preferred_language):
         subject = render_to_string("meetings/email/links_subject.txt", context)
