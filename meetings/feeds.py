@@ -244,13 +244,14 @@ def delegate_page(request: HttpRequest, token: str) -> HttpResponse:
         "outlook_url": "https://outlook.live.com/calendar/0/addfromweb?"
         + urlencode({"url": feed_url, "name": mission.title}, quote_via=quote),
         "qr_svg": mark_safe(qr_svg(webcal)),  # noqa: S308 (built here from our own URL)
-        "zone_name": zone_city(mission.timezone),
-        "home_name": zone_city(mission.home_timezone),
         "language": language,
         "languages": settings.LANGUAGES,
         "is_preview": mission.status == Mission.Status.DRAFT,
     }
     with translation.override(language):
+        # Zone names in the page's language ("Roma"), not the request's.
+        context["zone_name"] = zone_city(mission.timezone)
+        context["home_name"] = zone_city(mission.home_timezone)
         response = render(request, "meetings/delegate/page.html", context)
         response.headers["Content-Language"] = language
     response.headers["Cache-Control"] = "private, no-store"
