@@ -3,33 +3,15 @@
 
 from pathlib import Path
 
-import polib
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from tests.builders import make_coordinator, make_mission
+from tests.catalogue import italian_with_pending  # noqa: F401 (fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCALE = ROOT / "locale" / "it"
-
-
-@pytest.fixture
-def italian(settings, tmp_path):
-    """The Italian catalogue with the strings still waiting in locale/it/pending/ (merged
-    into django.po by the lead), compiled into a temporary locale directory."""
-    catalogue = polib.pofile(str(LOCALE / "LC_MESSAGES" / "django.po"))
-    known = {(entry.msgctxt, entry.msgid) for entry in catalogue}
-    for pending in sorted((LOCALE / "pending").glob("*.po")):
-        for entry in polib.pofile(str(pending)):
-            if (entry.msgctxt, entry.msgid) not in known:
-                catalogue.append(entry)
-                known.add((entry.msgctxt, entry.msgid))
-    target = tmp_path / "it" / "LC_MESSAGES"
-    target.mkdir(parents=True)
-    catalogue.save_as_mofile(str(target / "django.mo"))
-    settings.LOCALE_PATHS = [tmp_path]  # a new value: Django drops its cached catalogues
 
 
 def client_seeing_errors() -> Client:
@@ -97,7 +79,8 @@ def test_404_is_the_projects_page_in_english(client):
 
 
 @pytest.mark.django_db
-def test_404_for_a_signed_in_coordinator_in_italian(client, italian):
+@pytest.mark.usefixtures("italian_with_pending")
+def test_404_for_a_signed_in_coordinator_in_italian(client):
     mission = make_mission()
     client.force_login(make_coordinator(mission))
     client.cookies["django_language"] = "it"
@@ -119,7 +102,8 @@ def test_404_for_a_signed_in_coordinator_in_italian(client, italian):
     ("language", "heading"),
     [("en", "You may not open this page"), ("it", "Non puoi aprire questa pagina")],
 )
-def test_403_is_the_projects_page_in_both_languages(client, italian, language, heading):
+@pytest.mark.usefixtures("italian_with_pending")
+def test_403_is_the_projects_page_in_both_languages(client, language, heading):
     client.cookies["django_language"] = language
     response = client.get("/error-test/forbidden/")
     assert response.status_code == 403
@@ -131,7 +115,8 @@ def test_403_is_the_projects_page_in_both_languages(client, italian, language, h
 @pytest.mark.parametrize(
     ("language", "heading"), [("en", "Something went wrong"), ("it", "Qualcosa è andato storto")]
 )
-def test_500_is_the_projects_page_in_both_languages(italian, language, heading):
+@pytest.mark.usefixtures("italian_with_pending")
+def test_500_is_the_projects_page_in_both_languages(language, heading):
     client = client_seeing_errors()
     with translation.override("en"):
         response = client.get("/error-test/broken/", HTTP_COOKIE=f"django_language={language}")
