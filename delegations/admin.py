@@ -15,6 +15,7 @@ from delegations.services import (
 )
 from missions.admin import HistoryAdmin, MissionAdmin, VersionedAdminMixin, VersionedInlineMixin
 from missions.history import Names
+from missions.models import Mission
 
 
 class DelegationMemberInline(VersionedInlineMixin, admin.TabularInline):
@@ -135,8 +136,11 @@ class DelegationMemberAdmin(VersionedAdminMixin, HistoryAdmin):
 
         from meetings.notify import member_send_links
 
-        sent, skipped = 0, []
+        sent, skipped, drafts = 0, [], []
         for member in queryset.select_related("mission", "person"):
+            if member.mission.status == Mission.Status.DRAFT:
+                drafts.append(member.person.full_name)  # their links answer 404 for now
+                continue
             try:
                 member_send_links(member=member)
             except ValidationError:
@@ -158,5 +162,15 @@ class DelegationMemberAdmin(VersionedAdminMixin, HistoryAdmin):
             self.message_user(
                 request,
                 _("No e-mail address, nothing sent: %(names)s.") % {"names": ", ".join(skipped)},
+                messages.WARNING,
+            )
+        if drafts:
+            self.message_user(
+                request,
+                _(
+                    "Not sent, their mission is still a draft (the links answer “not found” "
+                    "until it is published): %(names)s."
+                )
+                % {"names": ", ".join(drafts)},
                 messages.WARNING,
             )

@@ -220,3 +220,18 @@ def test_another_coordinator_cannot_preview_or_send(client, mission):
     assert client.get(send_all_url(mission)).status_code == 404
     assert client.post(send_all_url(mission)).status_code == 404
     assert mail.outbox == []
+
+
+def test_admin_action_sends_nothing_to_delegates_of_a_draft_mission(admin_client, mission):
+    anna, _, _ = delegation(mission)
+    draft(mission)
+
+    response = admin_client.post(
+        reverse("admin:delegations_delegationmember_changelist"),
+        {"action": "send_links", "_selected_action": [anna.pk]},
+        follow=True,
+    )
+
+    assert mail.outbox == []
+    assert "Not sent, their mission is still a draft" in response.content.decode()
+    assert "Anna Bianchi." in response.content.decode()
