@@ -15,7 +15,6 @@ import polib
 import pytest
 from django.urls import reverse
 
-from config import compilemessages
 from tests.builders import (
     local,
     make_coordinator,
@@ -26,6 +25,10 @@ from tests.builders import (
     make_person,
     make_venue,
 )
+from tests.catalogue import italian_with_pending  # noqa: F401 (fixture)
+
+# Every page below in the Italian of the merged catalogue (django.po + pending/*.po).
+pytestmark = pytest.mark.usefixtures("italian_with_pending")
 
 PO_PATH = Path(__file__).resolve().parent.parent / "locale" / "it" / "LC_MESSAGES" / "django.po"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdifr]|%[sdifr]|\{\w*\}|<[^>]*>")
@@ -38,9 +41,13 @@ ALLOWED = {"Google Calendar", "Trade Mission Planner", "Version:"}
 
 
 def english_phrases() -> list[str]:
-    """Literal English fragments of two words or more from the catalogue's msgids."""
+    """Literal English fragments of two words or more from the catalogue's msgids (and those
+    waiting in locale/it/pending/, which the pages below are rendered with too)."""
     phrases = set()
-    for entry in polib.pofile(str(PO_PATH)):
+    entries = [*polib.pofile(str(PO_PATH))]
+    for pending in sorted((PO_PATH.parent.parent / "pending").glob("*.po")):
+        entries.extend(polib.pofile(str(pending)))
+    for entry in entries:
         if entry.obsolete or not entry.msgid or entry.msgctxt:
             continue
         translations = [entry.msgstr, *dict(entry.msgstr_plural).values()]
@@ -73,13 +80,6 @@ def visible_text(page: str) -> str:
 def english_on(page: str, phrases: list[str]) -> list[str]:
     text = visible_text(page)
     return [p for p in phrases if re.search(rf"(?<![\w']){re.escape(p)}(?![\w'-])", text)]
-
-
-@pytest.fixture
-def italian_catalogue(settings):
-    """The compiled .mo matches the .po (as tests/test_translations.py builds it)."""
-    compilemessages.main()
-    settings.LOCALE_PATHS = list(settings.LOCALE_PATHS)  # drops Django's cached catalogues
 
 
 @pytest.fixture
@@ -145,7 +145,7 @@ def pages(world, client, admin_client) -> dict[str, str]:
 
 @pytest.mark.django_db
 def test_main_pages_rendered_in_italian_show_no_english_interface_phrase(
-    world, client, admin_client, italian_catalogue
+    world, client, admin_client
 ):
     phrases = english_phrases()
     assert "New venue" in phrases and "Put this agenda in your calendar" in phrases
@@ -167,7 +167,7 @@ def test_the_checker_sees_english_in_text_and_titles_not_in_code():
 
 
 @pytest.mark.django_db
-def test_quick_add_title_is_in_the_coordinators_language(world, client, italian_catalogue):
+def test_quick_add_title_is_in_the_coordinators_language(world, client):
     client.force_login(make_coordinator(world["mission"]))
     client.cookies["django_language"] = "it"
     url = reverse("meetings:quick_add", args=[world["mission"].slug, "venue"])
@@ -179,7 +179,7 @@ def test_quick_add_title_is_in_the_coordinators_language(world, client, italian_
 
 
 @pytest.mark.django_db
-def test_admin_meeting_times_are_labelled_in_italian(world, admin_client, italian_catalogue):
+def test_admin_meeting_times_are_labelled_in_italian(world, admin_client):
     admin_client.cookies["django_language"] = "it"
     url = reverse("admin:meetings_meeting_change", args=[world["meeting"].pk])
 
@@ -191,7 +191,7 @@ def test_admin_meeting_times_are_labelled_in_italian(world, admin_client, italia
 
 
 @pytest.mark.django_db
-def test_delegate_page_names_home_time_in_the_delegates_language(world, client, italian_catalogue):
+def test_delegate_page_names_home_time_in_the_delegates_language(world, client):
     member = world["member"]
 
     page = client.get(
