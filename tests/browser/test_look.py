@@ -126,6 +126,7 @@ def test_delegate_page_on_a_phone_and_on_a_wide_screen(live_server, page: Page, 
     assert today_y < page.locator("#subscribe").bounding_box()["y"]
     no_horizontal_overflow(page)
     screenshot(page, "delegate-phone")
+    page.screenshot(path=SCREENSHOTS / "look-delegate-phone-first-screen.png")
     page.locator("#subscribe-help > summary").click()
     expect(page.get_by_text("Google Calendar (Android)")).to_be_visible()
     watch.assert_clean("delegate phone")
