@@ -357,10 +357,13 @@ def send_all_links(request: HttpRequest, slug: str) -> HttpResponse:
         if not members:
             messages.info(request, _("Nobody in the delegation yet: nothing was sent."))
         return redirect("delegations:roster", slug=mission.slug)
+    from meetings.notify import links_subject  # see member_send_links
+
     for member in members:
         code = member.person.preferred_language
         # In the language itself ("Italiano"): that is what the delegate reads.
         member.language_name = get_language_info(code)["name_local"] if code else ""
+        member.subject = links_subject(member)
     return render(
         request,
         "delegations/send_links.html",

@@ -29,6 +29,13 @@ def recipient(person) -> str:
     return formataddr((name, person.email))
 
 
+def links_subject(member: DelegationMember) -> str:
+    """The subject line of the links e-mail, in the delegate's language (for the preview)."""
+    with translation.override(member.person.preferred_language):
+        subject = render_to_string("meetings/email/links_subject.txt", {"mission": member.mission})
+    return " ".join(subject.split())
+
+
 def member_send_links(*, member: DelegationMember) -> None:
     """Send a delegate their personal page and calendar links, in their preferred language.
 
@@ -46,11 +53,10 @@ def member_send_links(*, member: DelegationMember) -> None:
         **member_links(member),
     }
     with translation.override(person.preferred_language):
-        subject = render_to_string("meetings/email/links_subject.txt", context)
         text = render_to_string("meetings/email/links.txt", context)
         html = render_to_string("meetings/email/links.html", context)
     message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()), body=text, to=[recipient(person)]
+        subject=links_subject(member), body=text, to=[recipient(person)]
     )
     message.attach_alternative(html, "text/html")
     message.send()

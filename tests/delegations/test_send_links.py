@@ -147,8 +147,14 @@ def test_preview_lists_who_gets_what_in_which_language_and_who_has_no_email(
     print(page[page.find("<table") : page.find("</table")])
 
     assert "2 delegates get an e-mail" in page
-    assert "<td>Anna Bianchi</td><td>anna@example.org</td><td>Italiano</td>" in page
-    assert "<td>Bob Carter</td><td>bob@example.org</td><td>English</td>" in page
+    assert (
+        "<td>Anna Bianchi</td><td>anna@example.org</td><td>Italiano</td>"
+        '<td lang="it">La sua agenda per VTM Stuttgart</td>'
+    ) in page
+    assert (
+        "<td>Bob Carter</td><td>bob@example.org</td><td>English</td>"
+        '<td lang="en">Your agenda for VTM Stuttgart</td>'
+    ) in page
     assert "No e-mail address, they get nothing:" in page
     assert "Carla Dotti" in page
     assert "Send 2 e-mails" in page
