@@ -241,3 +241,21 @@ def test_admin_action_sends_nothing_to_delegates_of_a_draft_mission(admin_client
     assert mail.outbox == []
     assert "Not sent, their mission is still a draft" in response.content.decode()
     assert "Anna Bianchi." in response.content.decode()
+
+
+def test_preview_queries_do_not_grow_with_the_delegation(client, coordinator, mission):
+    make_member(mission)
+    client.get(send_all_url(mission))  # warm the session and the translations
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        client.get(send_all_url(mission))
+    for _ in range(5):
+        make_member(mission)
+    with CaptureQueriesContext(connection) as six:
+        page = client.get(send_all_url(mission)).content.decode()
+
+    assert "6 delegates get an e-mail" in page
+    # session, user, mission (with the permission check), members with people
+    assert len(six) == len(one) <= 5
