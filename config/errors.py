@@ -12,6 +12,8 @@ import logging
 from django.http import HttpRequest, HttpResponse
 from django.views import defaults
 
+from config.outage import OUTAGE_ERRORS
+
 logger = logging.getLogger(__name__)
 
 
@@ -28,6 +30,8 @@ def render_failed(template: str, error: Exception) -> None:
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     try:
         return defaults.page_not_found(request, exception)
+    except OUTAGE_ERRORS:
+        raise  # the database is down (the page asks who is signed in): handler500 answers 503
     except Exception as error:
         render_failed("templates/404.html", error)
         return _plain(404, "Not Found (404)")
@@ -36,6 +40,8 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     try:
         return defaults.permission_denied(request, exception)
+    except OUTAGE_ERRORS:
+        raise  # the database is down (the page asks who is signed in): handler500 answers 503
     except Exception as error:
         render_failed("templates/403.html", error)
         return _plain(403, "Forbidden (403)")

@@ -149,3 +149,18 @@ def test_a_500_page_that_cannot_render_still_answers_a_plain_500(monkeypatch):
     response = client_seeing_errors().get("/error-test/broken/")
     assert response.status_code == 500
     assert response.content == b"Server error (500)"
+
+
+def test_a_404_while_the_database_is_down_is_the_outage_503(monkeypatch):
+    from django.db import OperationalError
+
+    from config import errors
+
+    def down(request, exception):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(errors.defaults, "page_not_found", down)
+    with translation.override("en"):
+        response = client_seeing_errors().get("/no-such-page/")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
