@@ -5,8 +5,11 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Every absolute link (delegates' pages, feeds, e-mails, QR codes) is SITE_URL + path
+# (missions/links.py): served at HOST:PORT, the links must say HOST:PORT too.
+SITE_URL ?= http://$(HOST):$(PORT)
 # Local development only: `make run` serves with DEBUG on; production never uses this Makefile.
-RUN_ENV := DEBUG=1 ALLOWED_HOSTS=127.0.0.1,localhost
+RUN_ENV := DEBUG=1 ALLOWED_HOSTS=127.0.0.1,localhost,$(HOST) SITE_URL=$(SITE_URL)
 
 .PHONY: run test install install-dev messages lint format ci clean bench chromium load
 

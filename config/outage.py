@@ -32,7 +32,7 @@ import logging
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template.loader import render_to_string
 from django.views.defaults import server_error as django_server_error
 
@@ -58,10 +58,19 @@ def service_unavailable() -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """handler500: 503 while the database is unreachable, Django's 500 otherwise."""
+    """handler500: 503 while the database is unreachable, templates/500.html otherwise."""
     if is_outage(sys.exc_info()[1]):
         return service_unavailable()
-    return django_server_error(request)
+    try:
+        return django_server_error(request)
+    except Exception as error:  # the page itself failed (e.g. no static-files manifest)
+        # One line: the error that led here is already logged with its traceback.
+        from config.errors import render_failed
+
+        render_failed("templates/500.html", error)
+        return HttpResponseServerError(
+            "Server error (500)", content_type="text/plain; charset=utf-8"
+        )
 
 
 class OneLineDatabaseErrors(logging.Filter):

@@ -202,6 +202,9 @@ STORAGES = {
 # Without collectstatic (laptop, tests) whitenoise serves straight from the finders.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+# Files browsers ask for at the site's root (/favicon.ico), served by whitenoise before any
+# view runs: no database, no session, the same on error pages.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -18,5 +18,8 @@ urlpatterns = [
     path("", include("meetings.urls")),
 ]
 
-# A database outage answers 503 with Retry-After; every other error Django's 500.
+# A database outage answers 503 with Retry-After; every other error templates/500.html.
 handler500 = "config.outage.server_error"
+# templates/404.html and 403.html, or plain text if they cannot render (config/errors.py).
+handler404 = "config.errors.page_not_found"
+handler403 = "config.errors.permission_denied"

@@ -15,6 +15,7 @@ from delegations.services import (
 )
 from missions.admin import HistoryAdmin, MissionAdmin, VersionedAdminMixin, VersionedInlineMixin
 from missions.history import Names
+from missions.models import Mission
 
 
 class DelegationMemberInline(VersionedInlineMixin, admin.TabularInline):
@@ -131,15 +132,17 @@ class DelegationMemberAdmin(VersionedAdminMixin, HistoryAdmin):
 
     @admin.action(description=_("E-mail personal links to the selected delegates"))
     def send_links(self, request, queryset):
-        from django.conf import settings
         from django.core.exceptions import ValidationError
 
         from meetings.notify import member_send_links
 
-        sent, skipped = 0, []
+        sent, skipped, drafts = 0, [], []
         for member in queryset.select_related("mission", "person"):
+            if member.mission.status == Mission.Status.DRAFT:
+                drafts.append(member.person.full_name)  # their links answer 404 for now
+                continue
             try:
-                member_send_links(member=member, base_url=settings.SITE_URL)
+                member_send_links(member=member)
             except ValidationError:
                 skipped.append(member.person.full_name)
             else:
@@ -159,5 +162,15 @@ class DelegationMemberAdmin(VersionedAdminMixin, HistoryAdmin):
             self.message_user(
                 request,
                 _("No e-mail address, nothing sent: %(names)s.") % {"names": ", ".join(skipped)},
+                messages.WARNING,
+            )
+        if drafts:
+            self.message_user(
+                request,
+                _(
+                    "Not sent, their mission is still a draft (the links answer “not found” "
+                    "until it is published): %(names)s."
+                )
+                % {"names": ", ".join(drafts)},
                 messages.WARNING,
             )

@@ -24,6 +24,11 @@ urlpatterns = [
         name="member_send_links",
     ),
     path(
+        "missions/<slug:slug>/delegation/send-links/",
+        views.send_all_links,
+        name="send_all_links",
+    ),
+    path(
         "missions/<slug:slug>/delegation/<int:pk>/history/",
         history_views.member_history,
         name="member_history",

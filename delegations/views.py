@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -39,6 +40,7 @@ from delegations.services import (
     organisation_save,
     person_save,
 )
+from missions import links
 from missions.concurrency import HOME_ZONE
 from missions.models import Mission
 from missions.views import get_mission_for_user, save_versioned
@@ -68,36 +70,43 @@ def _save_or_show_errors(form, save) -> bool:
     return True
 
 
-def _base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
-
-
-def member_links(request: HttpRequest, member: DelegationMember) -> dict:
-    """Absolute links to the delegate's personal page and calendar feed (secret: token)."""
-    page = reverse("public:delegate_page", kwargs={"token": member.token})
-    feed = request.build_absolute_uri(
-        reverse("public:delegate_feed", kwargs={"token": member.token})
-    )
+def member_links(member: DelegationMember) -> dict:
+    """Absolute links to the delegate's personal page and calendar feed (secret: token), on
+    SITE_URL like every link we give out (missions.links), never the request's host."""
+    feed = links.absolute(reverse("public:delegate_feed", kwargs={"token": member.token}))
     return {
-        "page": request.build_absolute_uri(page),
+        "page": links.absolute(reverse("public:delegate_page", kwargs={"token": member.token})),
         "feed": feed,
-        "webcal": "webcal://" + feed.split("://", 1)[1],
+        "webcal": links.webcal(feed),
     }
 
 
-def programme_links(request: HttpRequest, mission: Mission) -> dict:
+def programme_links(mission: Mission) -> dict:
     """The programme feed's addresses: the secret one (complete), the public one (if any)."""
-    feed = request.build_absolute_uri(
-        reverse("public:mission_feed", kwargs={"key": mission.feed_token})
-    )
-    public = request.build_absolute_uri(
-        reverse("public:mission_feed", kwargs={"key": mission.slug})
-    )
+    feed = links.absolute(reverse("public:mission_feed", kwargs={"key": mission.feed_token}))
+    public = links.absolute(reverse("public:mission_feed", kwargs={"key": mission.slug}))
     return {
         "feed": feed,
-        "webcal": "webcal://" + feed.split("://", 1)[1],
+        "webcal": links.webcal(feed),
         "public": public if mission.programme_public else "",
     }
+
+
+def _links_work(mission: Mission) -> bool:
+    """Delegates' pages and feeds answer 404 while the mission is a draft (meetings.feeds)."""
+    return mission.status != Mission.Status.DRAFT
+
+
+def _refuse_draft(request: HttpRequest, mission: Mission) -> HttpResponse:
+    messages.error(
+        request,
+        _(
+            "Nothing was sent: %(mission)s is still a draft, and delegates' links answer "
+            "“not found” until it is published. Publish the mission first (Edit › Status)."
+        )
+        % {"mission": mission.title},
+    )
+    return redirect("delegations:roster", slug=mission.slug)
 
 
 def _agenda_url(mission: Mission, member: DelegationMember) -> str:
@@ -139,12 +148,18 @@ def roster(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("person__last_name", "person__first_name")
     )
     for member in members:
-        member.links = member_links(request, member)
+        member.links = member_links(member)
         member.agenda_url = _agenda_url(mission, member)
     return render(
         request,
         "delegations/roster.html",
-        {"mission": mission, "members": members, "programme": programme_links(request, mission)},
+        {
+            "mission": mission,
+            "members": members,
+            "programme": programme_links(mission),
+            "links_work": _links_work(mission),
+            "with_email": sum(1 for member in members if member.person.email),
+        },
     )
 
 
@@ -260,6 +275,8 @@ def member_rotate_token(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 def member_send_links(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     mission = get_mission_for_user(request, slug)
     member = _get_member(mission, pk)
+    if not _links_work(mission):
+        return _refuse_draft(request, mission)
     name = member.person.full_name
     if not member.person.email:
         messages.error(
@@ -273,7 +290,7 @@ def member_send_links(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     from meetings.notify import member_send_links as send_links
 
     try:
-        send_links(member=member, base_url=_base_url(request))
+        send_links(member=member)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("delegations:roster", slug=mission.slug)
@@ -291,6 +308,72 @@ def member_send_links(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         % {"name": name, "email": member.person.email},
     )
     return redirect("delegations:roster", slug=mission.slug)
+
+
+@login_required
+def send_all_links(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every delegate their links in one action: GET previews who gets what (in which
+    language) and who cannot (no e-mail); POST sends and sums up. Refused for a draft."""
+    mission = get_mission_for_user(request, slug)
+    members = list(
+        mission.members.with_people().order_by("person__last_name", "person__first_name")
+    )
+    recipients = [member for member in members if member.person.email]
+    if request.method == "POST":
+        if not _links_work(mission):
+            return _refuse_draft(request, mission)
+        from meetings.notify import member_send_links as send_links  # see member_send_links
+
+        sent, failed = [], []
+        for member in recipients:
+            try:
+                send_links(member=member)
+            except (OSError, ValidationError):
+                logger.exception("Could not e-mail links to delegation member %s", member.pk)
+                failed.append(member.person.full_name)
+            else:
+                sent.append(member.person.full_name)
+        missing = [m.person.full_name for m in members if not m.person.email]
+        if sent:
+            messages.success(
+                request,
+                ngettext(
+                    "Sent their links to %(count)d delegate: %(names)s.",
+                    "Sent their links to %(count)d delegates: %(names)s.",
+                    len(sent),
+                )
+                % {"count": len(sent), "names": ", ".join(sent)},
+            )
+        if failed:
+            messages.error(
+                request,
+                _("Could not be sent, try again later: %(names)s.") % {"names": ", ".join(failed)},
+            )
+        if missing:
+            messages.warning(
+                request,
+                _("No e-mail address, nothing sent: %(names)s.") % {"names": ", ".join(missing)},
+            )
+        if not members:
+            messages.info(request, _("Nobody in the delegation yet: nothing was sent."))
+        return redirect("delegations:roster", slug=mission.slug)
+    from meetings.notify import links_subject  # see member_send_links
+
+    for member in members:
+        code = member.person.preferred_language
+        # In the language itself ("Italiano"): that is what the delegate reads.
+        member.language_name = get_language_info(code)["name_local"] if code else ""
+        member.subject = links_subject(member)
+    return render(
+        request,
+        "delegations/send_links.html",
+        {
+            "mission": mission,
+            "recipients": recipients,
+            "missing": [member for member in members if not member.person.email],
+            "links_work": _links_work(mission),
+        },
+    )
 
 
 # --- Partners directory ---------------------------------------------------------------------

@@ -21,6 +21,7 @@ from django.utils import translation
 from delegations.models import DelegationMember, Organisation, Person
 from meetings import ical
 from meetings.models import Meeting
+from missions import links
 from missions.models import Mission, Venue
 
 # Bump when the renderer's output changes for the same data: every ETag changes with it.
@@ -144,36 +145,33 @@ def cached(version: FeedVersion, build: Callable[[], bytes]) -> bytes:
 # URLs ---------------------------------------------------------------------------------------
 
 
-def absolute(path: str, base_url: str | None = None) -> str:
-    return (base_url or settings.SITE_URL).rstrip("/") + path
+absolute = links.absolute  # SITE_URL + path: the one rule for absolute links
 
 
-def delegate_page_url(member: DelegationMember, base_url: str | None = None) -> str:
-    return absolute(reverse("public:delegate_page", args=[member.token]), base_url)
+def delegate_page_url(member: DelegationMember) -> str:
+    return absolute(reverse("public:delegate_page", args=[member.token]))
 
 
-def delegate_feed_url(member: DelegationMember, base_url: str | None = None) -> str:
-    return absolute(reverse("public:delegate_feed", args=[member.token]), base_url)
+def delegate_feed_url(member: DelegationMember) -> str:
+    return absolute(reverse("public:delegate_feed", args=[member.token]))
 
 
-def webcal_url(https_url: str) -> str:
-    """The same address for calendar apps: one tap subscribes (Apple, Outlook)."""
-    return "webcal://" + https_url.split("://", 1)[1]
+webcal_url = links.webcal
 
 
-def mission_feed_url(mission: Mission, base_url: str | None = None) -> str:
+def mission_feed_url(mission: Mission) -> str:
     """The secret address of the complete programme (rotatable)."""
-    return absolute(reverse("public:mission_feed", args=[mission.feed_token]), base_url)
+    return absolute(reverse("public:mission_feed", args=[mission.feed_token]))
 
 
-def public_programme_url(mission: Mission, base_url: str | None = None) -> str:
+def public_programme_url(mission: Mission) -> str:
     """The guessable address of the public programme (organisations only; answers only
     while the mission is published and marked public)."""
-    return absolute(reverse("public:mission_feed", args=[mission.slug]), base_url)
+    return absolute(reverse("public:mission_feed", args=[mission.slug]))
 
 
-def _member_meeting_url(member: DelegationMember, base_url: str | None):
-    page = delegate_page_url(member, base_url)
+def _member_meeting_url(member: DelegationMember):
+    page = delegate_page_url(member)
     return lambda entry: f"{page}#meeting-{entry.pk}"
 
 
@@ -310,27 +308,23 @@ def _by_name(row: tuple) -> tuple:
 # Bytes --------------------------------------------------------------------------------------
 
 
-def member_feed_bytes(
-    member: DelegationMember, *, language: str | None = None, base_url: str | None = None
-) -> bytes:
+def member_feed_bytes(member: DelegationMember, *, language: str | None = None) -> bytes:
     meetings = feed_events(attendees=member)
     with translation.override(language or member.person.preferred_language):
         return ical.member_calendar(
             member,
             meetings,
-            meeting_url=_member_meeting_url(member, base_url),
-            source_url=delegate_feed_url(member, base_url),
+            meeting_url=_member_meeting_url(member),
+            source_url=delegate_feed_url(member),
         )
 
 
-def mission_feed_bytes(
-    mission: Mission, *, language: str, base_url: str | None = None, public: bool = False
-) -> bytes:
+def mission_feed_bytes(mission: Mission, *, language: str, public: bool = False) -> bytes:
     """The complete programme (its secret link), or with `public` the public one."""
     meetings = feed_events(mission=mission, names=not public)
     source = public_programme_url if public else mission_feed_url
     with translation.override(language):
-        return ical.mission_calendar(mission, meetings, source_url=source(mission, base_url))
+        return ical.mission_calendar(mission, meetings, source_url=source(mission))
 
 
 def member_meeting(member: DelegationMember, pk: int) -> Meeting | None:
@@ -343,7 +337,6 @@ def meeting_bytes(
     meeting: Meeting,
     *,
     language: str | None = None,
-    base_url: str | None = None,
 ) -> bytes:
     with translation.override(language or member.person.preferred_language):
-        return ical.meeting_calendar(meeting, meeting_url=_member_meeting_url(member, base_url))
+        return ical.meeting_calendar(meeting, meeting_url=_member_meeting_url(member))

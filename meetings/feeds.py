@@ -13,6 +13,7 @@ response.
 import hmac
 import re
 from collections import defaultdict
+from datetime import datetime
 from urllib.parse import quote, urlencode
 
 import qrcode
@@ -21,7 +22,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.safestring import mark_safe
@@ -221,6 +222,21 @@ def _agenda(member: DelegationMember, meetings: list[Meeting]) -> list[dict]:
     return [{"day": day, "items": items} for day, items in sorted(by_day.items())]
 
 
+def today_and_next(mission: Mission, agenda: list[dict], now: datetime) -> dict:
+    """What a delegate on the road looks at first: today's meetings and the next day's, by
+    the calendar of the mission's zone, while the mission runs (its first to its last day)."""
+    today = now.astimezone(mission.tz).date()
+    running = mission.start_date <= today <= mission.end_date
+    by_day = {day["day"]: day["items"] for day in agenda}
+    later = [day for day in agenda if day["day"] > today]
+    return {
+        "running": running,
+        "today": today,
+        "today_items": by_day.get(today, []) if running else [],
+        "next_day": later[0] if running and later else None,
+    }
+
+
 @csrf_exempt
 @require_safe
 def delegate_page(request: HttpRequest, token: str) -> HttpResponse:
@@ -230,6 +246,7 @@ def delegate_page(request: HttpRequest, token: str) -> HttpResponse:
     mission = member.mission
     language = _language(request, member.person.preferred_language)
     meetings = list(Meeting.objects.filter(attendees=member).with_details())
+    agenda = _agenda(member, meetings)
     feed_url = calendars.delegate_feed_url(member)
     webcal = calendars.webcal_url(feed_url)
     google_add = "https://calendar.google.com/calendar/r?" + urlencode({"cid": webcal})
@@ -237,20 +254,22 @@ def delegate_page(request: HttpRequest, token: str) -> HttpResponse:
         "member": member,
         "person": member.person,
         "mission": mission,
-        "agenda": _agenda(member, meetings),
+        "agenda": agenda,
+        **today_and_next(mission, agenda, timezone.now()),
         "feed_url": feed_url,
         "webcal_url": webcal,
         "google_url": google_add,
         "outlook_url": "https://outlook.live.com/calendar/0/addfromweb?"
         + urlencode({"url": feed_url, "name": mission.title}, quote_via=quote),
         "qr_svg": mark_safe(qr_svg(webcal)),  # noqa: S308 (built here from our own URL)
-        "zone_name": zone_city(mission.timezone),
-        "home_name": zone_city(mission.home_timezone),
         "language": language,
         "languages": settings.LANGUAGES,
         "is_preview": mission.status == Mission.Status.DRAFT,
     }
     with translation.override(language):
+        # Zone names in the page's language ("Roma"), not the request's.
+        context["zone_name"] = zone_city(mission.timezone)
+        context["home_name"] = zone_city(mission.home_timezone)
         response = render(request, "meetings/delegate/page.html", context)
         response.headers["Content-Language"] = language
     response.headers["Cache-Control"] = "private, no-store"

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 
 from delegations.forms import email_clash_message
@@ -21,8 +22,12 @@ class MeetingAdminForm(MissionLocalTimesMixin, VersionedFormMixin, forms.ModelFo
     """Start and end typed and shown in the mission's zone, not the server's."""
 
     local_datetime_fields = ("start", "end")
-    start = LocalSplitDateTimeField(widget=AdminSplitDateTime)
-    end = LocalSplitDateTimeField(widget=AdminSplitDateTime)
+    # Declared fields do not take the model's verbose_name: without a label the admin shows
+    # the bare field name ("Start:"), untranslated.
+    start = LocalSplitDateTimeField(
+        widget=AdminSplitDateTime, label=capfirst(gettext_lazy("start"))
+    )
+    end = LocalSplitDateTimeField(widget=AdminSplitDateTime, label=capfirst(gettext_lazy("end")))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

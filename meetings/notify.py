@@ -12,11 +12,11 @@ from delegations.models import DelegationMember
 from meetings import calendars
 
 
-def member_links(member: DelegationMember, *, base_url: str | None = None) -> dict[str, str]:
+def member_links(member: DelegationMember) -> dict[str, str]:
     """The personal page, the feed (https) and the same feed for calendar apps (webcal)."""
-    feed = calendars.delegate_feed_url(member, base_url)
+    feed = calendars.delegate_feed_url(member)
     return {
-        "page_url": calendars.delegate_page_url(member, base_url),
+        "page_url": calendars.delegate_page_url(member),
         "feed_url": feed,
         "webcal_url": calendars.webcal_url(feed),
     }
@@ -29,7 +29,14 @@ def recipient(person) -> str:
     return formataddr((name, person.email))
 
 
-def member_send_links(*, member: DelegationMember, base_url: str) -> None:
+def links_subject(member: DelegationMember) -> str:
+    """The subject line of the links e-mail, in the delegate's language (for the preview)."""
+    with translation.override(member.person.preferred_language):
+        subject = render_to_string("meetings/email/links_subject.txt", {"mission": member.mission})
+    return " ".join(subject.split())
+
+
+def member_send_links(*, member: DelegationMember) -> None:
     """Send a delegate their personal page and calendar links, in their preferred language.
 
     Raises ValidationError when the person has no e-mail address.
@@ -43,14 +50,13 @@ def member_send_links(*, member: DelegationMember, base_url: str) -> None:
         "member": member,
         "person": person,
         "mission": member.mission,
-        **member_links(member, base_url=base_url),
+        **member_links(member),
     }
     with translation.override(person.preferred_language):
-        subject = render_to_string("meetings/email/links_subject.txt", context)
         text = render_to_string("meetings/email/links.txt", context)
         html = render_to_string("meetings/email/links.html", context)
     message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()), body=text, to=[recipient(person)]
+        subject=links_subject(member), body=text, to=[recipient(person)]
     )
     message.attach_alternative(html, "text/html")
     message.send()

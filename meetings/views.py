@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from delegations.services import organisation_save, person_save
@@ -329,10 +330,15 @@ def meeting_delete_view(request, slug: str, pk: int):
 # ---------------------------------------------------------------------------
 # "Add a new ... without leaving the form": small forms in a modal (htmx).
 
+# Lazy: translated when a window opens, in the coordinator's language, not at import time.
 QUICK_FORMS = {
-    "organisation": (OrganisationQuickForm, "partner_organisations", _("New partner organisation")),
-    "contact": (ContactQuickForm, "partner_contacts", _("New contact")),
-    "venue": (VenueQuickForm, "venue", _("New venue")),
+    "organisation": (
+        OrganisationQuickForm,
+        "partner_organisations",
+        gettext_lazy("New partner organisation"),
+    ),
+    "contact": (ContactQuickForm, "partner_contacts", gettext_lazy("New contact")),
+    "venue": (VenueQuickForm, "venue", gettext_lazy("New venue")),
 }
 
 

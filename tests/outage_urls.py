@@ -6,7 +6,7 @@ from django.template import engines
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from config.urls import handler500
+from config.urls import handler403, handler404, handler500
 from config.urls import urlpatterns as project_urlpatterns
 from missions.models import Mission
 
@@ -34,4 +34,4 @@ urlpatterns = [
     *project_urlpatterns,
 ]
 
-__all__ = ["handler500", "urlpatterns"]
+__all__ = ["handler403", "handler404", "handler500", "urlpatterns"]

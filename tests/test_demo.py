@@ -194,3 +194,14 @@ def test_demo_admin_is_a_superuser_with_the_printed_password(settings, client):
     assert answer["Location"] == "/admin/"
     page = client.get("/admin/meetings/meeting/").content.decode()
     assert "Meeting with Rivian" in page
+
+
+def test_demo_login_is_printed_at_the_address_served_not_always_port_8000(settings):
+    settings.DEBUG = True
+    settings.SITE_URL = "http://127.0.0.1:8101"
+    out = StringIO()
+    call_command("load_demo", "--with-demo-user", verbosity=0, stdout=out)
+    printed = out.getvalue()
+    assert "password 'piemonte-2025' at http://127.0.0.1:8101/\n" in printed
+    assert "at http://127.0.0.1:8101/admin/" in printed
+    assert ":8000" not in printed

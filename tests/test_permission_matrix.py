@@ -169,6 +169,8 @@ TABLE: dict[str, Row] = {
     "delegations:member_remove": Row(kwargs=_member, get=MISSION_PAGE, post=MISSION_ACTION),
     "delegations:member_rotate_token": Row(kwargs=_member, get=POST_ONLY_GET, post=MISSION_ACTION),
     "delegations:member_send_links": Row(kwargs=_member, get=POST_ONLY_GET, post=MISSION_ACTION),
+    # A preview (GET) of who gets which e-mail; POST sends to everyone (issue 8).
+    "delegations:send_all_links": Row(kwargs=_mission, get=MISSION_PAGE, post=MISSION_ACTION),
     # --- partners directory: shared reading, guarded changes ---
     "delegations:partners": Row(get=ANY_COORDINATOR, post=ANY_COORDINATOR),
     "delegations:organisation_create": Row(get=ANY_COORDINATOR, post=ANY_COORDINATOR),

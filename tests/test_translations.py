@@ -186,7 +186,7 @@ def test_links_email_is_written_in_the_delegates_language(mailoutbox, italian_ca
     person = make_person(first_name="Chiara", last_name="Bruno", preferred_language="it")
     member = make_member(mission, person)
 
-    member_send_links(member=member, base_url="https://planner.example.org")
+    member_send_links(member=member)
 
     (message,) = mailoutbox
     assert message.subject == "La sua agenda per VTM Michigan 2025"

@@ -49,8 +49,7 @@ class Watch:
 
     def _console(self, message):
         text, url = message.text, message.location.get("url", "")
-        if url.endswith("/favicon.ico"):
-            return  # the admin's pages do not name an icon: Chromium asks for one, gets a 404
+        # No exemption for /favicon.ico: it is served (whitenoise's root), a 404 is an error.
         if message.type == "error" or "Content Security Policy" in text:
             self.console.append(f"{message.type}: {text} ({url})")
 

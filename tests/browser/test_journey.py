@@ -230,8 +230,10 @@ def italian() -> Italian:
 
 
 def test_coordinator_plans_a_mission_and_the_delegate_feed_shows_the_move_and_the_cancellation(
-    live_server, page: Page, playwright
+    live_server, page: Page, playwright, settings
 ):
+    # Every link the app gives out is SITE_URL + path (missions/links.py): here, this server.
+    settings.SITE_URL = live_server.url
     make_user("giulia", "Giulia", "Ferrero")
     make_mission(
         title=OTHER_TITLE,

@@ -189,16 +189,26 @@ def test_roster_counts_meetings_but_not_cancelled_ones(client, coordinator, miss
     assert '<span class="fw-semibold" data-meeting-count>1</span>' in response.content.decode()
 
 
-def test_roster_shows_personal_link_feed_and_agenda_of_each_delegate(client, coordinator, mission):
+def test_roster_shows_personal_link_feed_and_agenda_of_each_delegate(
+    client, coordinator, mission, settings
+):
+    settings.SITE_URL = "https://missions.example.org"
+    settings.ALLOWED_HOSTS = ["10.0.0.5", "testserver"]
     member = make_member(mission)
 
-    page = client.get(roster_url(mission)).content.decode()
+    # Whatever host the coordinator's browser used, the links are on SITE_URL (one rule).
+    page = client.get(roster_url(mission), HTTP_HOST="10.0.0.5:8101").content.decode()
 
-    page_url = "http://testserver" + reverse("public:delegate_page", args=[member.token])
-    feed_url = "http://testserver" + reverse("public:delegate_feed", args=[member.token])
+    base = "https://missions.example.org"
+    page_url = base + reverse("public:delegate_page", args=[member.token])
+    feed_url = base + reverse("public:delegate_feed", args=[member.token])
     assert f'value="{page_url}"' in page
     assert f'value="{feed_url}"' in page
-    assert "webcal://testserver" + reverse("public:delegate_feed", args=[member.token]) in page
+    assert (
+        "webcal://missions.example.org" + reverse("public:delegate_feed", args=[member.token])
+        in page
+    )
+    assert "10.0.0.5" not in page
     agenda = reverse("meetings:agenda", args=[mission.slug])
     assert f"{agenda}?delegate={member.pk}" in page
 
@@ -505,7 +515,8 @@ def test_send_links_without_an_email_address_says_what_to_do(client, coordinator
     assert mail.outbox == []
 
 
-def test_send_links_emails_the_delegate_their_links(client, coordinator, mission):
+def test_send_links_emails_the_delegate_their_links(client, coordinator, mission, settings):
+    settings.SITE_URL = "http://127.0.0.1:8101"
     member = make_member(
         mission, make_person(first_name="Stefano", last_name="Geuna", email="sg@example.org")
     )
@@ -517,7 +528,7 @@ def test_send_links_emails_the_delegate_their_links(client, coordinator, mission
     )
     [message] = mail.outbox
     assert message.to == ["Stefano Geuna <sg@example.org>"]
-    assert "http://testserver" + reverse("public:delegate_page", args=[member.token]) in (
+    assert "http://127.0.0.1:8101" + reverse("public:delegate_page", args=[member.token]) in (
         message.body
     )
 

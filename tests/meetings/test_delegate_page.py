@@ -10,6 +10,7 @@ from meetings import calendars
 from meetings.services import meeting_cancel
 from missions.models import Mission
 from tests.builders import local, make_meeting, make_member, make_mission, make_person
+from tests.catalogue import italian_with_pending  # noqa: F401 (fixture)
 from tests.meetings.ics_builders import make_rich_meeting, mission_with_delegate
 
 pytestmark = pytest.mark.django_db
@@ -180,3 +181,120 @@ def test_page_queries_do_not_grow_with_the_number_of_meetings(
     with django_assert_num_queries(5):
         response = client.get(page_url(member))
     assert response.content.decode().count('class="card mb-2') == count
+
+
+# --- On the road: today's and the next meetings first (issue 8, item 5) ----------------------
+
+
+def at(monkeypatch, mission, *when):
+    """Freeze the page's clock at a local time of the mission."""
+    moment = local(mission, *when)
+    monkeypatch.setattr("meetings.feeds.timezone.now", lambda: moment)
+
+
+def running_mission_with_three_days():
+    mission = make_mission(start_date=date(2025, 4, 22), end_date=date(2025, 4, 24))
+    member = make_member(mission)
+    for day, hour, title in [(22, 9, "Consul briefing"), (23, 10, "Rivian"), (24, 14, "Ford")]:
+        make_meeting(
+            mission,
+            local(mission, 2025, 4, day, hour),
+            local(mission, 2025, 4, day, hour + 1),
+            title=title,
+            attendees=[member],
+        )
+    return mission, member
+
+
+def section(html: str, section_id: str) -> str:
+    found = re.search(rf'<section[^>]*id="{section_id}".*?</section>', html, flags=re.S)
+    return found.group(0) if found else ""
+
+
+def test_while_the_mission_runs_today_and_next_come_first(client, monkeypatch):
+    mission, member = running_mission_with_three_days()
+    # 23:30 on the 22nd in Detroit is already the 23rd in UTC and in Rome: the mission's day.
+    at(monkeypatch, mission, 2025, 4, 22, 23, 30)
+
+    html = client.get(page_url(member) + "?lang=en").content.decode()
+
+    today, upcoming = section(html, "today"), section(html, "next")
+    assert "Today" in today and "Tuesday 22 April" in today and "Consul briefing" in today
+    assert "Rivian" not in today
+    assert "Next" in upcoming and "Wednesday 23 April" in upcoming and "Rivian" in upcoming
+    assert "Ford" not in upcoming
+    # Then the subscribe card, then the whole agenda with the anchors the feeds link to.
+    assert html.index('id="today"') < html.index('id="next"') < html.index('id="subscribe"')
+    assert html.index('id="subscribe"') < html.index('id="full-agenda"')
+    assert html.count('id="meeting-') == 3
+
+
+def test_a_day_without_meetings_says_so_and_shows_the_next(client, monkeypatch):
+    mission = make_mission(start_date=date(2025, 4, 22), end_date=date(2025, 4, 24))
+    member = make_member(mission)
+    make_meeting(
+        mission,
+        local(mission, 2025, 4, 24, 9),
+        local(mission, 2025, 4, 24, 10),
+        title="Ford",
+        attendees=[member],
+    )
+    at(monkeypatch, mission, 2025, 4, 22, 8)
+
+    html = client.get(page_url(member) + "?lang=en").content.decode()
+
+    assert "No meetings today." in section(html, "today")
+    assert "Thursday 24 April" in section(html, "next")
+
+
+def test_before_the_mission_there_is_no_today_section(client, monkeypatch):
+    mission, member = running_mission_with_three_days()
+    at(monkeypatch, mission, 2025, 4, 1, 12)
+
+    html = client.get(page_url(member) + "?lang=en").content.decode()
+
+    assert 'id="today"' not in html and 'id="next"' not in html
+    assert 'id="full-agenda"' not in html
+    assert "Consul briefing" in html
+
+
+@pytest.mark.usefixtures("italian_with_pending")
+def test_today_is_in_italian_for_an_italian_delegate(client, monkeypatch):
+    mission, member = running_mission_with_three_days()
+    member.person.preferred_language = "it"
+    member.person.save()
+    at(monkeypatch, mission, 2025, 4, 23, 8)
+
+    html = client.get(page_url(member)).content.decode()
+
+    assert "Oggi" in section(html, "today")
+    assert "A seguire" in section(html, "next")
+    assert "Come iscriversi: Google Calendar, Outlook, iPhone" in html
+    assert "mercoledì 23 aprile" in section(html, "today").lower()
+
+
+def test_subscribe_help_is_folded_and_the_qr_code_is_for_wide_screens(client):
+    _, member, _ = mission_with_delegate()
+
+    html = client.get(page_url(member) + "?lang=en").content.decode()
+
+    help_ = re.search(
+        r'<details class="subscribe-help" id="subscribe-help">(.*?)</details>\s*<figure',
+        html,
+        flags=re.S,
+    )
+    assert help_ and "choose “From URL”" in help_.group(1)
+    assert '<details class="subscribe-help" id="subscribe-help" open' not in html
+    # The subscribe button and the link stay in view, unfolded.
+    assert html.index('id="copy-feed-url"') < html.index('id="subscribe-help"')
+    assert re.search(r'<figure class="[^"]*\bqr-wide\b', html)
+
+
+def test_qr_code_is_hidden_below_768_pixels_by_the_stylesheet():
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[2] / "static" / "css" / "delegate.css").read_text()
+    assert ".delegate-page .qr-wide { display: none; }" in css
+    assert re.search(
+        r"@media \(min-width: 768px\) \{\s*\.delegate-page \.qr-wide \{ display: block; \}", css
+    )

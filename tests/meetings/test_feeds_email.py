@@ -20,9 +20,14 @@ from tests.meetings.ics_builders import mission_with_delegate
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _site_url(settings):
+    settings.SITE_URL = "https://missions.example.org"
+
+
 def test_member_receives_page_and_calendar_links_in_their_language():
     mission, member, _ = mission_with_delegate()  # Mario Rossi prefers Italian
-    member_send_links(member=member, base_url="https://missions.example.org")
+    member_send_links(member=member)
     [message] = mail.outbox
     assert message.to == [f"Mario Rossi <{member.person.email}>"]
     with translation.override("it"):
@@ -41,7 +46,7 @@ def test_member_without_email_is_refused_and_nothing_is_sent():
     mission, _, _ = mission_with_delegate()
     member = make_member(mission, make_person(email=""))
     with pytest.raises(ValidationError):
-        member_send_links(member=member, base_url="https://missions.example.org")
+        member_send_links(member=member)
     assert mail.outbox == []
 
 
@@ -94,7 +99,7 @@ def test_links_reach_exactly_the_person_whatever_their_name(first, last):
     person.first_name, person.last_name = first, last
     person.save()
 
-    member_send_links(member=member, base_url="https://missions.example.org")
+    member_send_links(member=member)
 
     [message] = mail.outbox
     assert [address for _, address in getaddresses(message.recipients())] == [person.email]
@@ -109,7 +114,7 @@ def test_a_stored_line_break_in_a_name_cannot_add_a_header():
     Person.objects.filter(pk=member.person.pk).update(first_name="Mario\r\nBcc: x@example.com")
     member.refresh_from_db()
 
-    member_send_links(member=member, base_url="https://missions.example.org")
+    member_send_links(member=member)
 
     [message] = mail.outbox
     assert [address for _, address in getaddresses(message.recipients())] == [member.person.email]

@@ -34,14 +34,16 @@ class Command(BaseCommand):
         if with_demo_user:
             password = self._demo_user(missions)
             admin_password = self._demo_admin()
+            # Where `make run` serves (it sets SITE_URL to http://HOST:PORT).
+            site = settings.SITE_URL.rstrip("/")
             self.stdout.write(
                 self.style.WARNING(
                     "Demo login (local only): "
                     f"username {DEMO_USERNAME!r}, password {password!r} "
-                    "at http://127.0.0.1:8000/\n"
+                    f"at {site}/\n"
                     "Admin login (local only): "
                     f"username {ADMIN_USERNAME!r}, password {admin_password!r} "
-                    "at http://127.0.0.1:8000/admin/"
+                    f"at {site}/admin/"
                 )
             )
 
