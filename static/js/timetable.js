@@ -103,6 +103,14 @@
     note.setAttribute("role", ok ? "note" : "alert");
     note.id = "tt-note-" + block.dataset.pk;
     note.textContent = message;
+    // It lets clicks through to the slots beneath, except on its close button.
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "tt-note-close";
+    close.setAttribute("aria-label", text("tClose") || "Close");
+    close.textContent = "×";
+    close.addEventListener("click", function () { note.remove(); block.focus({ preventScroll: true }); });
+    note.appendChild(close);
     block.closest(".tt-day").appendChild(note);
     var bottom = block.offsetTop + block.offsetHeight + 4;
     var column = block.closest(".tt-day");
@@ -246,6 +254,7 @@
   // --- Pointer (mouse, pen, touch) ---------------------------------------------------------
 
   root.addEventListener("pointerdown", function (event) {
+    if (!event.target.closest(".tt-note")) clearNotes();
     var block = event.target.closest && event.target.closest(".tt-block");
     if (!block || block.dataset.locked || drag) return;
     if (event.pointerType === "mouse" && event.button !== 0) return;

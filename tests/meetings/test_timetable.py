@@ -106,7 +106,7 @@ def test_days_are_columns_and_meetings_blocks_at_their_local_times(planner, miss
     assert "14:00–15:30</time>" in page
     assert "20:00 Rome" in page
     assert 'class="tt-block tt-tentative kind-b2b"' in page
-    assert '<div class="tt-block-status">Tentative</div>' in page
+    assert '<span class="tt-pill">Tentative</span>' in page
 
 
 def test_the_axis_runs_from_7_to_23_in_local_time_with_home_time(planner, mission):
@@ -197,7 +197,7 @@ def test_clashes_cancelled_and_overlaps_are_shown_on_the_blocks(planner, mission
     attrs = block_attrs(page, cancelled)
     assert attrs["locked"] == "1" and "move-url" not in attrs
     assert 'class="tt-block tt-cancelled kind-b2b"' in page
-    assert '<div class="tt-block-status">Cancelled</div>' in page
+    assert '<span class="tt-pill">Cancelled</span>' in page
 
 
 def test_free_slots_link_to_a_new_meeting_there(planner, mission):
