@@ -62,6 +62,7 @@ def _timetable_context(request, mission) -> dict:
         "agenda": agenda,
         "timetable": build_timetable(agenda, agenda.meetings, page=_page(request)),
         "home_label": zone_city(mission.home_timezone),
+        "local_label": zone_city(mission.timezone),
     }
 
 

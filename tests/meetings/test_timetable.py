@@ -106,7 +106,7 @@ def test_days_are_columns_and_meetings_blocks_at_their_local_times(planner, miss
     assert "14:00–15:30</time>" in page
     assert "20:00 Rome" in page
     assert 'class="tt-block tt-tentative kind-b2b"' in page
-    assert '<span class="tt-pill">Tentative</span>' in page
+    assert '<span class="tt-pill-long">Tentative</span>' in page
 
 
 def test_the_axis_runs_from_7_to_23_in_local_time_with_home_time(planner, mission):
@@ -184,7 +184,7 @@ def test_clashes_cancelled_and_overlaps_are_shown_on_the_blocks(planner, mission
         status=Meeting.Status.CANCELLED,
     )
     page = page_of(planner, mission)
-    assert 'class="tt-block tt-confirmed kind-b2b tt-clash"' in page
+    assert 'class="tt-block tt-confirmed kind-b2b tt-clash tt-narrow"' in page
     assert "Michela Favaro is also in “Ford” (10:30–11:30)." in page
     assert "Michela Favaro is also in “Rivian” (10:00–11:00)." in page
     assert page.count('<ul class="tt-warnings"') == 2
@@ -197,7 +197,7 @@ def test_clashes_cancelled_and_overlaps_are_shown_on_the_blocks(planner, mission
     attrs = block_attrs(page, cancelled)
     assert attrs["locked"] == "1" and "move-url" not in attrs
     assert 'class="tt-block tt-cancelled kind-b2b"' in page
-    assert '<span class="tt-pill">Cancelled</span>' in page
+    assert '<span class="tt-pill-long">Cancelled</span>' in page
 
 
 def test_free_slots_link_to_a_new_meeting_there(planner, mission):
@@ -347,7 +347,7 @@ def test_a_move_that_makes_a_clash_answers_with_the_warning_on_the_block(planner
     block = html[html.index(f'id="tt-meeting-{rivian.pk}"') :]
     block = block[: block.index("tt-resize")]
     assert "tt-warnings" in block and "Ford" in block
-    assert 'class="tt-block tt-confirmed kind-b2b tt-clash"' in html
+    assert 'class="tt-block tt-confirmed kind-b2b tt-clash tt-narrow"' in html
     assert other.pk
 
 
