@@ -5,6 +5,8 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from meetings.models import Meeting
 from meetings.planning import mission_agenda
@@ -494,3 +496,38 @@ def test_a_meeting_dropped_on_the_minute_it_had_keeps_its_sequence(planner, miss
     assert response.json()["message"].startswith(
         "“Meeting with Rivian” moved to Tue 22 Apr 14:00–15:00."
     )
+
+
+# --- Fuzzing the move endpoint ----------------------------------------------------------------
+
+_ANY = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(["", "\x00", "0", "-1", "9" * 30, "2025-03-09", "02:30", "23:59", "1e9"]),
+)
+
+
+@given(
+    day=st.one_of(_ANY, st.dates().map(date.isoformat)),
+    start=st.one_of(_ANY, st.times().map(lambda t: t.strftime("%H:%M"))),
+    duration=st.one_of(_ANY, st.integers(-(10**12), 10**12).map(str)),
+    version=st.one_of(_ANY, st.integers(-5, 5).map(str)),
+)
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_any_posted_move_is_an_answer_never_a_500(planner, mission, day, start, duration, version):
+    meeting = Meeting.objects.filter(mission=mission).first() or make_meeting(
+        mission, local(mission, 2025, 4, 22, 14), local(mission, 2025, 4, 22, 15)
+    )
+    before = Meeting.objects.values("start", "end", "version").get(pk=meeting.pk)
+    response = move(planner, meeting, day=day, start=start, duration=duration, version=version)
+    assert response.status_code in (200, 400, 409)
+    data = response.json()
+    assert data["message"]
+    after = Meeting.objects.values("start", "end", "version").get(pk=meeting.pk)
+    if response.status_code != 200:
+        assert after == before
+    else:
+        assert after["version"] == before["version"] + 1
