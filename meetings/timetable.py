@@ -45,7 +45,14 @@ class Block:
 
     @property
     def duration_min(self) -> int:
+        """As drawn (clipped at midnight)."""
         return self.end_min - self.start_min
+
+    @property
+    def wall_duration_min(self) -> int:
+        """The whole length on the wall clock: what a move keeps, past midnight too."""
+        naive = self.local_end.replace(tzinfo=None) - self.local_start.replace(tzinfo=None)
+        return int(naive.total_seconds() // 60)
 
     @property
     def runs_on(self) -> bool:

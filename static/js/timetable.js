@@ -31,14 +31,17 @@
     return slot ? slot.getBoundingClientRect().height / slotMin() : 1;
   }
   function pad(n) { return (n < 10 ? "0" : "") + n; }
-  function clock(min) { min = Math.max(0, Math.min(DAY, min)); return pad(Math.floor(min / 60) % 24) + ":" + pad(min % 60); }
+  function clock(min) { min = ((min % DAY) + DAY) % DAY; return pad(Math.floor(min / 60)) + ":" + pad(min % 60); }
   function dayIndexOf(block) { return days().indexOf(block.closest(".tt-day")); }
 
   // --- Placing ------------------------------------------------------------------------------
 
   function stateOf(block) {
+    // The whole wall-clock length (a meeting past midnight is drawn up to 24:00 only).
     var start = parseInt(block.dataset.startMin, 10);
-    return { day: dayIndexOf(block), start: start, duration: parseInt(block.dataset.endMin, 10) - start };
+    var duration = parseInt(block.dataset.durationMin, 10);
+    if (!(duration > 0)) duration = parseInt(block.dataset.endMin, 10) - start;
+    return { day: dayIndexOf(block), start: start, duration: duration };
   }
 
   function place(block, state) {
@@ -48,7 +51,8 @@
     var lane = parseInt(block.dataset.lane, 10) || 0;
     var moving = block.classList.contains("tt-moving") || block.classList.contains("tt-pending");
     block.style.top = ((state.start - firstMin()) * px) + "px";
-    block.style.height = Math.max(12, state.duration * px - 2) + "px";
+    var shown = Math.max(SNAP, Math.min(state.duration, DAY - state.start));
+    block.style.height = Math.max(12, shown * px - 2) + "px";
     // While it moves it takes the column's whole width, on top of its neighbours.
     block.style.left = moving ? "2px" : "calc(" + (100 * lane / lanes) + "% + 2px)";
     block.style.width = moving ? "calc(100% - 4px)" : "calc(" + (100 / lanes) + "% - 4px)";
@@ -58,7 +62,7 @@
     block.style.transform = target && home && target !== home
       ? "translateX(" + (target.getBoundingClientRect().left - home.getBoundingClientRect().left) + "px)"
       : "";
-    block.classList.toggle("tt-short", state.duration <= 45);
+    block.classList.toggle("tt-short", shown <= 45);
   }
 
   function layout() {
@@ -70,14 +74,14 @@
     var column = days()[state.day];
     var end = state.start + state.duration;
     var label = (column ? column.dataset.label + " " : "") + clock(state.start) + "–" + clock(end);
-    if (end > DAY) label += " (+1)";
+    if (end > DAY) label += " (+" + Math.floor((end - 1) / DAY) + ")";
     return label;
   }
 
   function clamp(state) {
     var n = days().length;
     state.day = Math.max(0, Math.min(n - 1, state.day));
-    state.duration = Math.max(SNAP, Math.min(DAY, state.duration));
+    state.duration = Math.max(SNAP, Math.min(7 * DAY, state.duration));
     state.start = Math.max(0, Math.min(DAY - SNAP, state.start));
     return state;
   }

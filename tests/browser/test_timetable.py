@@ -346,3 +346,30 @@ def test_a_skipped_hour_is_refused_next_to_the_block(browser: Browser, live_serv
     assert Meeting.objects.get(title="Early").start == local(mission, 2025, 3, 8, 10)
     assert [line for line in watch.console if "status of 400" not in line] == []
     assert watch.violations() == []
+
+
+def test_a_meeting_past_midnight_keeps_its_length_when_moved(browser: Browser, live_server):
+    mission = make_mission(title="Late", start_date=date(2025, 4, 22), end_date=date(2025, 4, 24))
+    make_meeting(
+        mission, local(mission, 2025, 4, 22, 22, 30), local(mission, 2025, 4, 23, 1), title="Gala"
+    )
+    users = get_user_model().objects
+    mission.coordinators.add(users.create_user("anna", password=PASSWORD))
+    base = live_server.url
+    page, watch = signed_in(browser, base, DESKTOP)
+    open_timetable(page, base, mission)
+    gala = block(page, "Gala")
+    expect(gala).to_contain_text("→ Wed")
+    gala.focus()
+    page.keyboard.press("ArrowDown")
+    expect(page.locator("#tt-status")).to_have_text(
+        "“Gala”: Tue 22 Apr 22:45–01:15 (+1). Enter to save, Escape to cancel."
+    )
+    page.keyboard.press("Enter")
+    expect(page.locator("#tt-status")).to_contain_text("“Gala” moved to Tue 22 Apr 22:45–01:15")
+    stored = Meeting.objects.get(title="Gala")
+    assert (stored.start, stored.end) == (
+        local(mission, 2025, 4, 22, 22, 45),
+        local(mission, 2025, 4, 23, 1, 15),
+    )
+    watch.assert_clean("past midnight")

@@ -133,6 +133,10 @@ def test_the_axis_grows_to_fit_an_early_or_late_meeting(planner, mission):
     assert 'data-first-min="300" data-last-min="1440"' in page
     # The late one runs past midnight: its block stops at 24:00 and says where it ends.
     assert '<span class="tt-runs-on">→ Thu</span>' in page
+    late = Meeting.objects.get(start=local(mission, 2025, 4, 23, 22, 30))
+    attrs = block_attrs(page, late)
+    # Drawn up to midnight, but a move keeps its whole length (150 minutes).
+    assert (attrs["start-min"], attrs["end-min"], attrs["duration-min"]) == ("1350", "1440", "150")
 
 
 def test_a_mission_across_a_dst_change_keeps_wall_clock_positions(client):
