@@ -181,7 +181,8 @@
       .then(function (answer) {
         var data = answer.data || {};
         var message = data.message || text("tFailed");
-        var ok = answer.status === 200;
+        // A signed-out session answers the login page (HTML): not a success.
+        var ok = answer.status === 200 && data.ok === true;
         var target = block;
         if (data.html) {
           target = redraw(data.html, id) || block;
@@ -210,7 +211,7 @@
   root.addEventListener("keydown", function (event) {
     var block = event.target;
     if (!block.classList || !block.classList.contains("tt-block")) return;
-    if (block.dataset.locked) return;
+    if (block.dataset.locked || block.classList.contains("tt-saving")) return;
     var key = event.key;
     if (key === "Escape") {
       if (pending && pending.block === block) { event.preventDefault(); cancelPending(false); }
@@ -260,7 +261,7 @@
   root.addEventListener("pointerdown", function (event) {
     if (!event.target.closest(".tt-note")) clearNotes();
     var block = event.target.closest && event.target.closest(".tt-block");
-    if (!block || block.dataset.locked || drag) return;
+    if (!block || block.dataset.locked || drag || block.classList.contains("tt-saving")) return;
     if (event.pointerType === "mouse" && event.button !== 0) return;
     if (pending) cancelPending(true);
     clearNotes();

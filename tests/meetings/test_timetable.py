@@ -206,6 +206,12 @@ def test_clashes_cancelled_and_overlaps_are_shown_on_the_blocks(planner, mission
     assert '<span class="tt-pill-long">Cancelled</span>' in page
 
 
+def test_an_empty_mission_says_where_to_click(planner, mission):
+    page = page_of(planner, mission)
+    assert "No meetings yet: click a free time on a day to add the first one there." in page
+    assert len(re.findall(r'<a class="tt-slot', page)) == 3 * 32
+
+
 def test_free_slots_link_to_a_new_meeting_there(planner, mission):
     page = page_of(planner, mission)
     create = reverse("meetings:create", args=[mission.slug])
