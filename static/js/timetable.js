@@ -211,8 +211,14 @@
   root.addEventListener("keydown", function (event) {
     var block = event.target;
     if (!block.classList || !block.classList.contains("tt-block")) return;
-    if (block.dataset.locked || block.classList.contains("tt-saving")) return;
     var key = event.key;
+    if (key === "Enter" && !(pending && pending.block === block)) {
+      // Nothing to save: Enter opens the meeting, as its title link would.
+      var link = block.querySelector(".tt-block-title");
+      if (link) { event.preventDefault(); link.click(); }
+      return;
+    }
+    if (block.dataset.locked || block.classList.contains("tt-saving")) return;
     if (key === "Escape") {
       if (pending && pending.block === block) { event.preventDefault(); cancelPending(false); }
       return;

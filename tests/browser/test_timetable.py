@@ -373,3 +373,7 @@ def test_a_meeting_past_midnight_keeps_its_length_when_moved(browser: Browser, l
         local(mission, 2025, 4, 23, 1, 15),
     )
     watch.assert_clean("past midnight")
+    # Enter on a block with nothing to save opens the meeting.
+    block(page, "Gala").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Title")).to_have_value("Gala")
