@@ -9,7 +9,7 @@ timetable redrawn (`html`) whenever what is stored changed or was changed by som
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import formats
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from meetings.forms import AgendaFilterForm
 from meetings.models import MAX_MEETING_DAYS, Meeting
 from meetings.planning import mission_agenda
 from meetings.timetable import DAY_MINUTES, build_timetable, move_meeting
@@ -50,17 +51,25 @@ class MeetingMoveForm(forms.Form):
     )
 
 
-def _page(request) -> int:
-    raw = (request.GET.get("page") or request.POST.get("page") or "").strip()
+def _page(params) -> int:
+    raw = (params.get("page") or "").strip()
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 5 else 1
 
 
-def _timetable_context(request, mission) -> dict:
+def _timetable_context(request, mission, params: QueryDict) -> dict:
+    """`params`: the page's query string (filters as on the agenda, and the page of days)."""
     agenda = mission_agenda(mission)
+    filters = AgendaFilterForm(params or None, members=agenda.members, partners=agenda.partners())
+    shown = filters.apply(agenda.meetings)
+    kept = params.copy()
+    kept.pop("page", None)
     return {
         "mission": mission,
         "agenda": agenda,
-        "timetable": build_timetable(agenda, agenda.meetings, page=_page(request)),
+        "filters": filters,
+        "filtering": bool(filters.selected()),
+        "query": kept.urlencode(),  # the filters, for the links to other pages of days
+        "timetable": build_timetable(agenda, shown, page=_page(params)),
         "home_label": zone_city(mission.home_timezone),
         "local_label": zone_city(mission.timezone),
     }
@@ -70,7 +79,7 @@ def _timetable_context(request, mission) -> dict:
 @require_GET
 def timetable(request, slug: str):
     mission = get_mission_for_user(request, slug)
-    context = _timetable_context(request, mission)
+    context = _timetable_context(request, mission, request.GET)
     if request.htmx:
         return render(request, GRID, context)
     return render(request, "meetings/timetable.html", {**context, "tab": "timetable"})
@@ -87,7 +96,10 @@ def _span(meeting: Meeting) -> str:
 def _answer(request, mission, status: int, message: str, *, redraw: bool, **extra):
     data = {"ok": status == 200, "message": message, **extra}
     if redraw:
-        data["html"] = render_to_string(GRID, _timetable_context(request, mission), request)
+        # Redrawn as the page shows it: its filters and page of days come along as `query`.
+        params = QueryDict((request.POST.get("query") or "")[:2000])
+        context = _timetable_context(request, mission, params)
+        data["html"] = render_to_string(GRID, context, request)
     return JsonResponse(data, status=status)
 
 

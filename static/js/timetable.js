@@ -161,7 +161,7 @@
       start: clock(state.start),
       duration: String(state.duration),
       version: block.dataset.version,
-      page: grid().dataset.page || "1",
+      query: window.location.search.replace(/^\?/, ""),
     });
     block.classList.add("tt-saving");
     announce(text("tSaving"), "info");

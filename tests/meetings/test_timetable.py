@@ -541,3 +541,40 @@ def test_any_posted_move_is_an_answer_never_a_500(planner, mission, day, start, 
         assert after == before
     else:
         assert after["version"] == before["version"] + 1
+
+
+def test_the_agendas_filters_apply_to_the_timetable_and_its_redraws(planner, mission):
+    favaro = make_member(mission, make_person(first_name="Michela", last_name="Favaro"))
+    hers = make_meeting(
+        mission,
+        local(mission, 2025, 4, 22, 10),
+        local(mission, 2025, 4, 22, 11),
+        title="Hers",
+        attendees=[favaro],
+    )
+    other = make_meeting(
+        mission, local(mission, 2025, 4, 22, 12), local(mission, 2025, 4, 22, 13), title="Other"
+    )
+    page = page_of(planner, mission, delegate=str(favaro.pk))
+    assert f'id="tt-meeting-{hers.pk}"' in page
+    assert f'id="tt-meeting-{other.pk}"' not in page
+    assert f'<option value="{favaro.pk}" selected>Michela Favaro</option>' in page
+    # A move from the filtered page is redrawn filtered.
+    response = move(
+        planner,
+        hers,
+        day="2025-04-23",
+        start="10:00",
+        duration="60",
+        version="1",
+        query=f"delegate={favaro.pk}&page=1",
+    )
+    html = response.json()["html"]
+    assert f'id="tt-meeting-{hers.pk}"' in html
+    assert f'id="tt-meeting-{other.pk}"' not in html
+    # A forged filter or query is ignored, never a 500.
+    assert "Other" in page_of(planner, mission, delegate="x\x00", kind="nope")
+    response = move(
+        planner, other, day="2025-04-22", start="12:00", duration="60", version="1", query="\x00%"
+    )
+    assert response.status_code == 200
