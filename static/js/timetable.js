@@ -63,6 +63,7 @@
       ? "translateX(" + (target.getBoundingClientRect().left - home.getBoundingClientRect().left) + "px)"
       : "";
     block.classList.toggle("tt-short", shown <= 45);
+    block.classList.toggle("tt-mid", shown > 45 && shown <= 75);
   }
 
   function layout() {
