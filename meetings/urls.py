@@ -1,12 +1,18 @@
 from django.urls import path
 
-from meetings import history_views, views
+from meetings import history_views, timetable_views, views
 
 app_name = "meetings"
 
 urlpatterns = [
     path("missions/<slug:slug>/agenda/", views.agenda, name="agenda"),
     path("missions/<slug:slug>/agenda/print/", views.agenda_print, name="agenda_print"),
+    path("missions/<slug:slug>/timetable/", timetable_views.timetable, name="timetable"),
+    path(
+        "missions/<slug:slug>/meetings/<int:pk>/move/",
+        timetable_views.meeting_move,
+        name="move",
+    ),
     path("missions/<slug:slug>/meetings/new/", views.meeting_create, name="create"),
     path("missions/<slug:slug>/meetings/check/", views.meeting_check, name="check"),
     path("missions/<slug:slug>/meetings/<int:pk>/edit/", views.meeting_edit, name="edit"),

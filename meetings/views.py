@@ -5,7 +5,7 @@ coordinators' missions) -> form -> service -> redirect.
 """
 
 import json
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -116,6 +116,14 @@ def _meeting_form_page(
     return render(request, "meetings/meeting_form.html", context, status=status)
 
 
+def _slot_time(raw: str | None) -> time:
+    """HH:MM from a query string, or 09:00 when missing or not a time."""
+    try:
+        return datetime.strptime(raw or "", "%H:%M").time()
+    except ValueError:
+        return time(9)
+
+
 @login_required
 def meeting_create(request, slug: str):
     mission = get_mission_for_user(request, slug)
@@ -123,12 +131,10 @@ def meeting_create(request, slug: str):
     initial = {}
     day = request.GET.get("day", "")
     if day in {d.isoformat() for d in mission.days()}:
-        # Naive wall-clock times: the form reads them in the mission's zone.
-        chosen = date.fromisoformat(day)
-        initial = {
-            "start": datetime.combine(chosen, time(9)),
-            "end": datetime.combine(chosen, time(10)),
-        }
+        # Naive wall-clock times: the form reads them in the mission's zone. ?time=HH:MM comes
+        # from a free slot clicked on the timetable; anything else means 09:00.
+        start = datetime.combine(date.fromisoformat(day), _slot_time(request.GET.get("time")))
+        initial = {"start": start, "end": start + timedelta(hours=1)}
     form = MeetingForm(
         request.POST or None,
         mission=mission,

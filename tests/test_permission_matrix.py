@@ -201,6 +201,11 @@ TABLE: dict[str, Row] = {
     # --- agenda and meetings (meetings/urls.py) ---
     "meetings:agenda": Row(kwargs=_mission, get=MISSION_PAGE, post=MISSION_PAGE),
     "meetings:agenda_print": Row(kwargs=_mission, get=MISSION_PAGE, post=MISSION_PAGE),
+    # GET only; a move is posted to meetings:move, empty here: refused (400), nothing moved.
+    "meetings:timetable": Row(kwargs=_mission, get=MISSION_PAGE, post=POST_ONLY_GET),
+    "meetings:move": Row(
+        kwargs=_meeting, get=POST_ONLY_GET, post=(LOGIN, 400, 404, 404, 400, LOGIN)
+    ),
     "meetings:create": Row(kwargs=_mission, get=MISSION_PAGE, post=MISSION_FORM_POST),
     "meetings:check": Row(kwargs=_mission, get=POST_ONLY_GET, post=MISSION_FORM_POST),
     "meetings:edit": Row(kwargs=_meeting, get=MISSION_PAGE, post=MISSION_FORM_POST),
