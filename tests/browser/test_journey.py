@@ -272,7 +272,7 @@ def test_coordinator_plans_a_mission_and_the_delegate_feed_shows_the_move_and_th
     )
     expect(page.get_by_role("heading", name=MISSION_TITLE, level=1)).to_be_visible()
     expect(page.locator(".mission-header")).to_contain_text(
-        "Detroit, Michigan, United States · 6 Mar–10 Mar 2026 · America/Detroit"
+        "Detroit, Michigan, United States · 6–10 Mar 2026 · America/Detroit"
     )
     expect(page.locator(".mission-header")).to_contain_text("(home: Europe/Rome)")
     expect(page.get_by_role("heading", name="No meetings yet")).to_be_visible()
@@ -284,7 +284,7 @@ def test_coordinator_plans_a_mission_and_the_delegate_feed_shows_the_move_and_th
     assert response.status == 404
     page.goto(f"{base}/")
     expect(page.locator("article.mission-card")).to_have_count(1)
-    expect(page.get_by_role("heading", name=MISSION_TITLE, level=2)).to_be_visible()
+    expect(page.get_by_role("heading", name=MISSION_TITLE, level=3)).to_be_visible()
     expect(page.get_by_text(OTHER_TITLE)).to_have_count(0)
 
     # Two delegates on the roster.
@@ -439,7 +439,7 @@ def test_coordinator_plans_a_mission_and_the_delegate_feed_shows_the_move_and_th
     # The missions list sums it up.
     page.get_by_role("link", name="Missions", exact=True).first.click()
     card = page.locator("article.mission-card")
-    expect(card).to_contain_text("6 Mar–10 Mar 2026")
+    expect(card).to_contain_text("6–10 Mar 2026")
     expect(card).to_contain_text("Detroit, Michigan, United States")
     expect(card.locator("dl")).to_contain_text("Delegates2")
     expect(card.locator("dl")).to_contain_text("Meetings3")
