@@ -5,7 +5,7 @@ coordinators' missions) -> form -> service -> redirect.
 """
 
 import json
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,6 +24,7 @@ from meetings.forms import (
     MeetingForm,
     OrganisationQuickForm,
     VenueQuickForm,
+    default_meeting_day,
 )
 from meetings.history import meeting_history
 from meetings.models import Meeting
@@ -96,10 +98,26 @@ def _save_meeting(request, form: MeetingForm) -> Meeting | None:
         return None
 
 
+def _duplicate_days(mission, meeting) -> list[dict]:
+    """The days "Duplicate to this day" offers: the mission's, the meeting's own selected."""
+    if meeting is None:
+        return []
+    own = mission.local(meeting.start).date()
+    return [
+        {
+            "value": day.isoformat(),
+            "label": formats.date_format(day, "D j M"),
+            "current": day == own,
+        }
+        for day in mission.days()
+    ]
+
+
 def _meeting_form_page(
     request, mission, form, meeting=None, warnings=None, conflict=None, history=None
 ):
     context = {
+        "duplicate_days": _duplicate_days(mission, meeting),
         "history": history or [],
         "home_label": zone_city(mission.home_timezone),
         "mission": mission,
@@ -115,19 +133,25 @@ def _meeting_form_page(
     return render(request, "meetings/meeting_form.html", context, status=status)
 
 
+def _initial_times(request, mission) -> dict:
+    """09:00-10:00 on the day asked for (?day=), else on the mission's first day, or today
+    while the mission runs. Naive wall-clock times: the form reads them in the mission's zone."""
+    day = request.GET.get("day", "")
+    days = {d.isoformat(): d for d in mission.days()}
+    chosen = days.get(day) or default_meeting_day(
+        mission, timezone.now().astimezone(mission.tz).date()
+    )
+    return {
+        "start": datetime.combine(chosen, time(9)),
+        "end": datetime.combine(chosen, time(10)),
+    }
+
+
 @login_required
 def meeting_create(request, slug: str):
     mission = get_mission_for_user(request, slug)
     check_url = reverse("meetings:check", args=[mission.slug])
-    initial = {}
-    day = request.GET.get("day", "")
-    if day in {d.isoformat() for d in mission.days()}:
-        # Naive wall-clock times: the form reads them in the mission's zone.
-        chosen = date.fromisoformat(day)
-        initial = {
-            "start": datetime.combine(chosen, time(9)),
-            "end": datetime.combine(chosen, time(10)),
-        }
+    initial = _initial_times(request, mission)
     form = MeetingForm(
         request.POST or None,
         mission=mission,
@@ -140,7 +164,19 @@ def meeting_create(request, slug: str):
         if meeting is not None:
             messages.success(request, _("“%(title)s” scheduled.") % {"title": meeting.title})
             return redirect(_agenda_anchor(meeting))
-    return _meeting_form_page(request, mission, form)
+    warnings = None
+    if not form.is_bound:
+        # The prefilled hour is checked like any other: a clashing default is flagged at once.
+        zone = mission.tz
+        warnings = candidate_warnings(
+            mission=mission,
+            title="",
+            start=initial["start"].replace(tzinfo=zone),
+            end=initial["end"].replace(tzinfo=zone),
+            venue=None,
+            attendees=[],
+        )
+    return _meeting_form_page(request, mission, form, warnings=warnings)
 
 
 def _agenda_anchor(meeting: Meeting) -> str:
@@ -227,7 +263,7 @@ def meeting_check(request, slug: str, pk: int | None = None):
     form.is_valid()
     data = form.cleaned_data
     start, end = data.get("start"), data.get("end")
-    warnings, checked = [], False
+    warnings, checked, reason = [], False, ""
     # Somebody saved this meeting since the form was opened: say so before the save does.
     stale = None
     opened = data.get("version")
@@ -246,10 +282,18 @@ def meeting_check(request, slug: str, pk: int | None = None):
             cancelled=data.get("status") == Meeting.Status.CANCELLED,
             meeting_pk=pk,
         )
+    elif start and end and not form.has_error("start") and not form.has_error("end"):
+        reason = _("The end is before the start: change one of them to check for clashes.")
     return render(
         request,
         "meetings/includes/clash_panel.html",
-        {"warnings": warnings, "checked": checked, "mission": mission, "stale": stale},
+        {
+            "warnings": warnings,
+            "checked": checked,
+            "mission": mission,
+            "stale": stale,
+            "reason": reason,
+        },
     )
 
 
@@ -280,10 +324,24 @@ def meeting_cancel_view(request, slug: str, pk: int):
 @login_required
 @require_POST
 def meeting_duplicate_view(request, slug: str, pk: int):
+    """A tentative copy, on the same day or (POST `day`) on another of the mission's days
+    at the same local clock time."""
     mission = get_mission_for_user(request, slug)
     meeting = _get_meeting(mission, pk)
+    meeting.mission = mission
+    day = None
+    if "day" in request.POST:
+        days = {d.isoformat(): d for d in mission.days()}
+        day = days.get(request.POST["day"])
+        if day is None:
+            messages.error(
+                request,
+                _("Choose one of the mission's days (%(first)s to %(last)s).")
+                % {"first": mission.start_date.isoformat(), "last": mission.end_date.isoformat()},
+            )
+            return redirect("meetings:edit", mission.slug, meeting.pk)
     try:
-        copy = meeting_duplicate(meeting=meeting)
+        copy = meeting_duplicate(meeting=meeting, day=day)
     except ValidationError as error:
         return _cannot_save(request, meeting, error)
     messages.success(
