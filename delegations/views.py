@@ -19,12 +19,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from delegations.forms import (
     ContactForm,
     ContactSearchForm,
     MemberAddForm,
+    MemberPasteForm,
     MemberTimesForm,
     OrganisationForm,
     PartnerFilterForm,
@@ -33,6 +35,7 @@ from delegations.models import DelegationMember, Organisation, Person
 from delegations.services import (
     delegation_add_member,
     delegation_add_new_person,
+    delegation_add_people,
     delegation_member_rotate_token,
     delegation_member_save,
     delegation_remove_member,
@@ -183,6 +186,63 @@ def member_add(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect("delegations:member_add", slug=mission.slug)
             return redirect("delegations:roster", slug=mission.slug)
     return render(request, "delegations/member_form.html", {"mission": mission, "form": form})
+
+
+@login_required
+def member_paste(request: HttpRequest, slug: str) -> HttpResponse:
+    """Several delegates from pasted lines: a preview with each line's errors beside it,
+    then "Add" saves them all, or none (a line with an error is never saved)."""
+    mission = get_mission_for_user(request, slug)
+    form = MemberPasteForm(request.POST or None, mission=mission, user=request.user)
+    lines = None
+    if request.method == "POST" and form.is_valid():
+        lines = form.cleaned_data["lines"]
+        if "confirm" in request.POST and not form.has_line_errors():
+            entries = [
+                {
+                    "line": line.number,
+                    "person": line.person,
+                    "first_name": line.first_name,
+                    "last_name": line.last_name,
+                    "email": line.email,
+                    "organisation": line.organisation,
+                    "organisation_name": line.organisation_name,
+                    "role": line.role,
+                }
+                for line in lines
+            ]
+            if _save_or_show_errors(
+                form, lambda: delegation_add_people(mission=mission, entries=entries)
+            ):
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d person joined the delegation.",
+                        "%(count)d people joined the delegation.",
+                        len(entries),
+                    )
+                    % {"count": len(entries)},
+                )
+                return redirect("delegations:roster", slug=mission.slug)
+    errors = [line for line in lines or [] if line.errors]
+    return render(
+        request,
+        "delegations/member_paste.html",
+        {
+            "mission": mission,
+            "form": form,
+            "lines": lines,
+            "error_count": len(errors),
+            # Created once each, however many lines (and however spelled) name them.
+            "new_organisations": sorted(
+                {
+                    line.organisation_name.lower(): line.organisation_name
+                    for line in reversed(lines or [])
+                    if line.new_organisation
+                }.values()
+            ),
+        },
+    )
 
 
 @login_required

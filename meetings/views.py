@@ -114,9 +114,10 @@ def _duplicate_days(mission, meeting) -> list[dict]:
 
 
 def _meeting_form_page(
-    request, mission, form, meeting=None, warnings=None, conflict=None, history=None
+    request, mission, form, meeting=None, warnings=None, conflict=None, history=None, same_time=()
 ):
     context = {
+        "same_time": same_time,
         "duplicate_days": _duplicate_days(mission, meeting),
         "history": history or [],
         "home_label": zone_city(mission.home_timezone),
@@ -131,6 +132,17 @@ def _meeting_form_page(
     # 409: the save was refused because somebody else saved first; the page says what.
     status = 409 if conflict else 200
     return render(request, "meetings/meeting_form.html", context, status=status)
+
+
+def _same_time(mission, start, end, exclude_pk=None) -> list[Meeting]:
+    """The mission's other meetings overlapping [start, end), cancelled ones left out: shown
+    beside the clash check, so a busy hour is plain before anyone is ticked."""
+    return list(
+        Meeting.objects.filter(mission=mission, start__lt=end, end__gt=start)
+        .exclude(pk=exclude_pk)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("start", "pk")[:5]
+    )
 
 
 def _initial_times(request, mission) -> dict:
@@ -164,7 +176,7 @@ def meeting_create(request, slug: str):
         if meeting is not None:
             messages.success(request, _("“%(title)s” scheduled.") % {"title": meeting.title})
             return redirect(_agenda_anchor(meeting))
-    warnings = None
+    warnings, same_time = None, []
     if not form.is_bound:
         # The prefilled hour is checked like any other: a clashing default is flagged at once.
         zone = mission.tz
@@ -176,7 +188,10 @@ def meeting_create(request, slug: str):
             venue=None,
             attendees=[],
         )
-    return _meeting_form_page(request, mission, form, warnings=warnings)
+        same_time = _same_time(
+            mission, initial["start"].replace(tzinfo=zone), initial["end"].replace(tzinfo=zone)
+        )
+    return _meeting_form_page(request, mission, form, warnings=warnings, same_time=same_time)
 
 
 def _agenda_anchor(meeting: Meeting) -> str:
@@ -228,7 +243,7 @@ def meeting_edit(request, slug: str, pk: int):
             else:
                 messages.success(request, _("“%(title)s” saved.") % {"title": saved.title})
             return redirect(_agenda_anchor(saved))
-    warnings = None
+    warnings, same_time = None, []
     if not form.is_bound:
         warnings = candidate_warnings(
             mission=mission,
@@ -240,6 +255,7 @@ def meeting_edit(request, slug: str, pk: int):
             cancelled=meeting.is_cancelled,
             meeting_pk=meeting.pk,
         )
+        same_time = _same_time(mission, meeting.start, meeting.end, exclude_pk=meeting.pk)
     stored = _get_meeting(mission, pk) if form.is_bound else meeting
     stored.mission = mission
     return _meeting_form_page(
@@ -250,6 +266,7 @@ def meeting_edit(request, slug: str, pk: int):
         warnings=warnings,
         conflict=conflict,
         history=meeting_history(stored),
+        same_time=same_time,
     )
 
 
@@ -263,7 +280,7 @@ def meeting_check(request, slug: str, pk: int | None = None):
     form.is_valid()
     data = form.cleaned_data
     start, end = data.get("start"), data.get("end")
-    warnings, checked, reason = [], False, ""
+    warnings, checked, reason, same_time = [], False, "", []
     # Somebody saved this meeting since the form was opened: say so before the save does.
     stale = None
     opened = data.get("version")
@@ -282,8 +299,14 @@ def meeting_check(request, slug: str, pk: int | None = None):
             cancelled=data.get("status") == Meeting.Status.CANCELLED,
             meeting_pk=pk,
         )
-    elif start and end and not form.has_error("start") and not form.has_error("end"):
+        same_time = _same_time(mission, start, end, exclude_pk=pk)
+    elif form.has_error("end", code="end_before_start") or (
+        start and end and not form.has_error("start") and not form.has_error("end")
+    ):
         reason = _("The end is before the start: change one of them to check for clashes.")
+    elif data.get("start") or form.has_error("end"):
+        # Times typed but refused (a skipped hour, too far from the mission): say why here too.
+        reason = " ".join(form.errors.get("start", []) + form.errors.get("end", []))
     return render(
         request,
         "meetings/includes/clash_panel.html",
@@ -293,6 +316,7 @@ def meeting_check(request, slug: str, pk: int | None = None):
             "mission": mission,
             "stale": stale,
             "reason": reason,
+            "same_time": same_time,
         },
     )
 
