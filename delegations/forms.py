@@ -461,6 +461,7 @@ class MemberPasteForm(forms.Form):
         label=_("One delegate per line"),
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
         max_length=MAX_PASTED_CHARS,
+        error_messages={"required": _("Paste or type at least one line.")},
         help_text=_(
             "name, e-mail, organisation, role — e.g. “Marco Bianchi, m.bianchi@example.it, "
             "Bianchi Srl, head”. E-mail, organisation and role may be left out (role: "
