@@ -5,6 +5,7 @@ the reverse relations (`member.meetings`, `organisation.meetings`), never import
 except for the one lazy call into meetings.notify in `member_send_links`.
 """
 
+import hashlib
 import logging
 from copy import copy
 
@@ -194,10 +195,13 @@ def member_paste(request: HttpRequest, slug: str) -> HttpResponse:
     then "Add" saves them all, or none (a line with an error is never saved)."""
     mission = get_mission_for_user(request, slug)
     form = MemberPasteForm(request.POST or None, mission=mission, user=request.user)
-    lines = None
+    lines, digest, changed = None, "", False
     if request.method == "POST" and form.is_valid():
         lines = form.cleaned_data["lines"]
-        if "confirm" in request.POST and not form.has_line_errors():
+        # "Add" saves the lines as previewed: text changed since is previewed again first.
+        digest = hashlib.sha256(request.POST.get("lines", "").encode()).hexdigest()
+        changed = "confirm" in request.POST and request.POST.get("previewed") != digest
+        if "confirm" in request.POST and not changed and not form.has_line_errors():
             entries = [
                 {
                     "line": line.number,
@@ -232,6 +236,8 @@ def member_paste(request: HttpRequest, slug: str) -> HttpResponse:
             "mission": mission,
             "form": form,
             "lines": lines,
+            "digest": digest,
+            "changed": changed,
             "error_count": len(errors),
             # Created once each, however many lines (and however spelled) name them.
             "new_organisations": sorted(

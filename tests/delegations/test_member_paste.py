@@ -1,6 +1,7 @@
 """Issue 8, fast entry: several delegates pasted as "name, e-mail, organisation, role" lines,
 a preview with each line's errors beside it, then all of them saved or none."""
 
+import hashlib
 import html
 import re
 import time
@@ -48,6 +49,11 @@ def rows(response) -> dict[int, str]:
     }
 
 
+def confirmed(lines: str) -> dict:
+    """The POST of "Add" under a preview of exactly these lines."""
+    return {"lines": lines, "confirm": "1", "previewed": hashlib.sha256(lines.encode()).hexdigest()}
+
+
 def counts() -> tuple[int, int, int]:
     return Person.objects.count(), Organisation.objects.count(), DelegationMember.objects.count()
 
@@ -82,7 +88,7 @@ def test_preview_shows_how_each_line_reads_and_saves_nothing(planner, mission):
 def test_confirm_adds_everyone_and_creates_each_new_organisation_once(planner, mission):
     bianchi = make_organisation(name="Bianchi Srl")
     lines = GOOD + "Giulia Neri, giulia@example.it, ROSSI SPA, delegata\n"
-    response = planner.post(url(mission), {"lines": lines, "confirm": "1"})
+    response = planner.post(url(mission), confirmed(lines))
     assert response["Location"] == reverse("delegations:roster", args=[mission.slug])
     members = {
         m.person.full_name: (m.role, m.person.email, str(m.person.organisation or ""))
@@ -107,7 +113,7 @@ def test_someone_already_in_the_directory_is_added_as_they_are(planner, mission)
         url(mission), {"lines": "M Bianchi, M.Bianchi@Example.it, , delegate", "preview": "1"}
     )
     assert rows(response)[1].endswith("Already in the directory: added as they are.")
-    planner.post(url(mission), {"lines": "M Bianchi, M.Bianchi@Example.it", "confirm": "1"})
+    planner.post(url(mission), confirmed("M Bianchi, M.Bianchi@Example.it"))
     assert list(mission.members.values_list("person", flat=True)) == [known.pk]
     assert Person.objects.count() == 1
 
@@ -129,7 +135,7 @@ def test_each_wrong_line_says_what_is_wrong_next_to_it(planner, mission):
         ]
     )
     before = counts()
-    response = planner.post(url(mission), {"lines": lines, "confirm": "1"})
+    response = planner.post(url(mission), confirmed(lines))
     assert response.status_code == 200
     shown = rows(response)
     assert shown[1].endswith("✓ New person")
@@ -210,10 +216,7 @@ def test_a_line_refused_by_the_database_at_confirm_rolls_back_every_line(
     before = counts()
     response = planner.post(
         url(mission),
-        {
-            "lines": "Marco Bianchi, m@example.it, New Org\nLaura Rossi, laura.rossi@example.it",
-            "confirm": "1",
-        },
+        confirmed("Marco Bianchi, m@example.it, New Org\nLaura Rossi, laura.rossi@example.it"),
     )
     monkeypatch.setattr(forms.MemberPasteForm, "_check_against_database", real)
     assert response.status_code == 200
@@ -229,3 +232,13 @@ def test_the_add_form_and_roster_link_to_the_paste_form(planner, mission):
     page = text(planner.get(url(mission)))
     assert "Add several delegates" in page
     assert "name, e-mail, organisation, role" in page
+
+
+def test_lines_changed_after_the_preview_are_previewed_again_not_saved(planner, mission):
+    previewed = confirmed("Marco Bianchi, m@example.it")
+    response = planner.post(url(mission), {**previewed, "lines": "Laura Rossi, l@example.it"})
+    assert response.status_code == 200
+    page = text(response)
+    assert "The lines changed since the preview: check them again, then add." in page
+    assert "Add 1 person to the delegation" in page
+    assert counts() == (0, 0, 0)
