@@ -13,7 +13,14 @@ from playwright.sync_api import Browser, Page, expect
 
 from delegations.models import DelegationMember
 from meetings.models import Meeting
-from tests.builders import make_member, make_mission, make_organisation, make_person
+from tests.builders import (
+    local,
+    make_meeting,
+    make_member,
+    make_mission,
+    make_organisation,
+    make_person,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -151,4 +158,40 @@ def test_several_delegates_pasted_with_a_preview(browser: Browser, live_server):
     expect(page.get_by_role("alert")).to_contain_text("4 people joined the delegation.")
     expect(page.get_by_role("heading", name="4 people in the delegation")).to_be_visible()
     assert DelegationMember.objects.filter(mission=mission).count() == 4
+    assert page.console_errors == []
+
+
+def test_copy_a_day_then_shift_it(browser: Browser, live_server):
+    mission = make_mission(title="Stuttgart 2026", slug="stuttgart-2026")
+    for hour, title in ((9, "Bosch"), (11, "Porsche"), (15, "Mercedes-Benz")):
+        make_meeting(
+            mission,
+            local(mission, 2025, 4, 22, hour),
+            local(mission, 2025, 4, 22, hour + 1),
+            title=title,
+        )
+    page = coordinator_page(browser, live_server.url, mission)
+    page.goto(live_server.url + reverse("meetings:agenda", args=[mission.slug]))
+    page.get_by_role("link", name="Copy day… 22 April").click()
+    page.get_by_label("To the day").select_option(label="Thursday 24 April")
+    page.get_by_role("button", name="Preview").click()
+    preview = page.get_by_role("table")
+    expect(preview).to_contain_text("Thu 24 Apr 09:00–10:00")
+    expect(preview).to_contain_text("Thu 24 Apr 15:00–16:00")
+    shot(page, "copy-day")
+    assert Meeting.objects.count() == 3
+    page.get_by_role("button", name="Copy 3 meetings").click()
+    expect(page.get_by_role("alert")).to_contain_text("3 meetings copied, tentative")
+    expect(page.get_by_role("region", name="Thursday 24 April 2025")).to_contain_text("Porsche")
+
+    page.get_by_role("link", name="Shift… 24 April").click()
+    expect(page.get_by_label("09:00–10:00 Bosch").nth(1)).to_be_checked()
+    expect(page.get_by_label("09:00–10:00 Bosch").first).not_to_be_checked()
+    page.get_by_label("Shift by (minutes)").fill("-30")
+    shot(page, "shift")
+    page.get_by_role("button", name="Shift the ticked meetings").click()
+    expect(page.get_by_role("alert")).to_contain_text("3 meetings moved by -30 minutes.")
+    day = page.get_by_role("region", name="Thursday 24 April 2025")
+    expect(day).to_contain_text("08:30–09:30")
+    expect(day).to_contain_text("14:30–15:30")
     assert page.console_errors == []
