@@ -91,9 +91,12 @@ def _contact_label(person: Person) -> str:
 
 def _quick_add_button(url: str, label: str) -> HTML:
     # Loads a small form into the shared modal; see templates/meetings/includes/quick_add_*.html.
+    # Its own hx-sync: inherited from the meeting form, a clash check fired just after the
+    # click (a ticked box, 200 ms later) would abort this request and leave "Loading…".
     return HTML(
         f'<button type="button" class="btn btn-link btn-sm px-0 mb-3 quick-add" '
         f'hx-get="{url}" hx-target="#quick-add-content" hx-swap="innerHTML" '
+        f'hx-sync="this:replace" '
         f'data-bs-toggle="modal" data-bs-target="#quick-add-modal">+ {label}</button>'
     )
 

@@ -95,6 +95,16 @@ def test_a_meeting_typed_by_keyboard_only(browser: Browser, live_server):
     expect(page.get_by_label("Ute Porsche (Porsche)")).to_be_visible()
     page.get_by_label("Karl Bosch (Bosch)").check()
 
+    # A new venue without leaving the form: the mission's city is typed already, the window
+    # closes itself and the venue is chosen.
+    page.get_by_role("button", name="+ New venue").click()
+    modal = page.locator("#quick-add-modal")
+    expect(modal.get_by_label("City")).to_have_value("Pontiac", timeout=15_000)
+    modal.get_by_label("Name").fill("Bosch Feuerbach")
+    modal.get_by_role("button", name="Add and select").click()
+    expect(modal).to_be_hidden()
+    expect(page.get_by_label("Venue", exact=True)).to_have_value(str(mission.venues.get().pk))
+
     # The end before the start is said in the panel.
     page.get_by_label("End time", exact=True).fill("13:00")
     page.get_by_label("End time", exact=True).dispatch_event("change")
@@ -117,6 +127,7 @@ def test_a_meeting_typed_by_keyboard_only(browser: Browser, live_server):
     )
     assert meeting.attendees.count() == 3
     assert [p.last_name for p in meeting.partner_contacts.all()] == ["Bosch"]
+    assert meeting.venue.name == "Bosch Feuerbach"
     assert page.console_errors == []
 
 
