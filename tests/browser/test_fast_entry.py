@@ -206,3 +206,12 @@ def test_copy_a_day_then_shift_it(browser: Browser, live_server):
     expect(day).to_contain_text("08:30–09:30")
     expect(day).to_contain_text("14:30–15:30")
     assert page.console_errors == []
+
+    # Or tick them on the agenda itself.
+    page.get_by_label("Tick “Porsche” to shift it").first.check()
+    page.get_by_label("Shift the ticked meetings by").fill("15")
+    page.get_by_role("button", name="Shift", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("1 meeting moved by +15 minutes.")
+    expect(page.get_by_role("region", name="Tuesday 22 April 2025")).to_contain_text("11:15–12:15")
+    shot(page, "agenda")
+    assert page.console_errors == []

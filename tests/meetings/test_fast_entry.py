@@ -435,3 +435,11 @@ def test_shift_is_all_or_nothing(planner, mission):
     assert "“C” was changed by somebody else after you opened this page" in text(response)
     a.refresh_from_db()
     assert times(a)[0] == "2025-04-22 09:00" and a.version == 1
+
+
+def test_agenda_rows_tick_into_the_shift_form(planner, mission):
+    a, b, c = _three(mission)
+    html = planner.get(reverse("meetings:agenda", args=[mission.slug])).content.decode()
+    assert html.count('form="shift-form"') == 6  # a box and its version per meeting
+    assert f'action="{reverse("meetings:shift", args=[mission.slug])}" id="shift-form"' in html
+    assert "Copy day…" in html and "Shift…" in html
