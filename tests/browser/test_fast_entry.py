@@ -215,3 +215,9 @@ def test_copy_a_day_then_shift_it(browser: Browser, live_server):
     expect(page.get_by_role("region", name="Tuesday 22 April 2025")).to_contain_text("11:15–12:15")
     shot(page, "agenda")
     assert page.console_errors == []
+
+    # On a phone the agenda with its boxes and the shift form still fits the screen.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "agenda-phone")
