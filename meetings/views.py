@@ -134,6 +134,10 @@ def _meeting_form_page(
     return render(request, "meetings/meeting_form.html", context, status=status)
 
 
+# Field error codes that mean "not typed (yet)" rather than "typed, and refused".
+TIME_NOT_TYPED = {"required", "incomplete", "invalid", "invalid_date", "invalid_time"}
+
+
 def _same_time(mission, start, end, exclude_pk=None) -> list[Meeting]:
     """The mission's other meetings overlapping [start, end), cancelled ones left out: shown
     beside the clash check, so a busy hour is plain before anyone is ticked."""
@@ -304,9 +308,17 @@ def meeting_check(request, slug: str, pk: int | None = None):
         start and end and not form.has_error("start") and not form.has_error("end")
     ):
         reason = _("The end is before the start: change one of them to check for clashes.")
-    elif data.get("start") or form.has_error("end"):
-        # Times typed but refused (a skipped hour, too far from the mission): say why here too.
-        reason = " ".join(form.errors.get("start", []) + form.errors.get("end", []))
+    else:
+        # Times typed but refused (a skipped hour, too far from the mission): say why here
+        # too; a time missing or half-typed keeps the panel's "Type a start and an end".
+        refused = [
+            message
+            for name in ("start", "end")
+            for error in form.errors.as_data().get(name, [])
+            if error.code not in TIME_NOT_TYPED
+            for message in error.messages
+        ]
+        reason = " ".join(refused)
     return render(
         request,
         "meetings/includes/clash_panel.html",

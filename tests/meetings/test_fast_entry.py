@@ -443,3 +443,26 @@ def test_agenda_rows_tick_into_the_shift_form(planner, mission):
     assert html.count('form="shift-form"') == 6  # a box and its version per meeting
     assert f'action="{reverse("meetings:shift", args=[mission.slug])}" id="shift-form"' in html
     assert "Copy day…" in html and "Shift…" in html
+
+
+@pytest.mark.parametrize(
+    "start,end,says",
+    [
+        (("2025-04-22", ""), ("2025-04-22", "10:00"), "Type a start and an end"),
+        (("2025-04-22", "14:00"), ("", ""), "Type a start and an end"),
+        (("2025-06-22", "14:00"), ("2025-06-22", "15:00"), "Choose a time between"),
+        (("2025-04-22", "14:00"), ("2025-05-22", "15:00"), "A meeting lasts at most 7 days."),
+    ],
+)
+def test_check_says_why_times_cannot_be_checked(planner, mission, start, end, says):
+    data = {
+        "title": "Rivian",
+        "kind": "b2b",
+        "status": "confirmed",
+        "start_0": start[0],
+        "start_1": start[1],
+        "end_0": end[0],
+        "end_1": end[1],
+    }
+    page = text(planner.post(reverse("meetings:check", args=[mission.slug]), data))
+    assert says in page
