@@ -128,6 +128,15 @@ def test_a_meeting_typed_by_keyboard_only(browser: Browser, live_server):
     assert meeting.attendees.count() == 3
     assert [p.last_name for p in meeting.partner_contacts.all()] == ["Bosch"]
     assert meeting.venue.name == "Bosch Feuerbach"
+
+    # Duplicated to the last day from its page: same local time, tentative, ready to change.
+    page.get_by_role("link", name="Bosch headquarters").click()
+    page.get_by_label("Duplicate to the day").select_option(label="Thu 24 Apr")
+    shot(page, "duplicate")
+    page.get_by_role("button", name="Duplicate to this day").click()
+    expect(page.get_by_role("alert")).to_contain_text("A tentative copy of “Bosch headquarters”")
+    expect(page.get_by_label("Starts: date", exact=True)).to_have_value("2025-04-24")
+    expect(page.get_by_label("Start time", exact=True)).to_have_value("14:00")
     assert page.console_errors == []
 
 
