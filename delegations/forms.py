@@ -1,12 +1,17 @@
+from dataclasses import dataclass, field
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Field, Fieldset, Layout, Row
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db.models.functions import Lower
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from delegations.models import DelegationMember, Organisation, Person
+from delegations.models import DelegationMember, Organisation, Person, is_one_line
 from missions.concurrency import VersionedFormMixin
 from missions.forms import bound_choice_ids
 from missions.localtime import LocalDateTimeWidget, LocalSplitDateTimeField, MissionLocalTimesMixin
@@ -339,3 +344,212 @@ class PartnerFilterForm(forms.Form):
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         return {name: value for name, value in data.items() if value}
+
+
+# --- Several delegates at once: pasted lines "name, e-mail, organisation, role" -------------
+
+MAX_PASTED_LINES = 1000
+MAX_PASTED_CHARS = 200_000
+
+# Role words in English and Italian (lower case, as typed); the labels of both languages too.
+ROLE_WORDS = {
+    DelegationMember.Role.HEAD: (
+        "head",
+        "head of delegation",
+        "leader",
+        "capo",
+        "capo delegazione",
+        "capodelegazione",
+        "capo della delegazione",
+    ),
+    DelegationMember.Role.DELEGATE: ("delegate", "delegato", "delegata", "member", "membro"),
+    DelegationMember.Role.STAFF: ("staff", "personale", "organizer", "organiser"),
+    DelegationMember.Role.GUEST: ("guest", "ospite", "invitato", "invitata"),
+}
+ROLE_BY_WORD = {word: role for role, words in ROLE_WORDS.items() for word in words}
+
+
+@dataclass
+class PastedLine:
+    """One pasted line as understood, with what is wrong with it (nothing saved yet)."""
+
+    number: int
+    text: str
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    organisation_name: str = ""
+    role: str = DelegationMember.Role.DELEGATE
+    errors: list[str] = field(default_factory=list)
+    # Filled by the checks against the database:
+    person: Person | None = None  # somebody already in the directory, by e-mail
+    organisation: Organisation | None = None  # None with a name: a new one is created
+
+    @property
+    def role_label(self) -> str:
+        return DelegationMember.Role(self.role).label
+
+    @property
+    def new_organisation(self) -> bool:
+        return bool(self.organisation_name) and self.organisation is None
+
+
+def _split(text: str) -> list[str]:
+    # Pasted from a spreadsheet: tabs; typed: commas (or semicolons, the Italian CSV habit).
+    for separator in ("\t", ";", ","):
+        if separator in text:
+            return [part.strip() for part in text.split(separator)]
+    return [text.strip()]
+
+
+def parse_pasted_line(number: int, text: str) -> PastedLine:
+    """Read one line on its own (no database): every error found, not only the first."""
+    line = PastedLine(number=number, text=text[:300])
+    if not is_one_line(text.replace("\t", " ")):
+        line.errors.append(gettext("Contains control characters: retype this line."))
+        return line
+    parts = _split(text)
+    if len(parts) > 4:
+        line.errors.append(
+            gettext(
+                "%(count)d parts: write at most “name, e-mail, organisation, role” "
+                "(no comma inside a name)."
+            )
+            % {"count": len(parts)}
+        )
+        return line
+    name, email, organisation, role = (parts + ["", "", "", ""])[:4]
+    words = name.split()
+    if len(words) < 2:
+        line.errors.append(gettext("Write a first and a last name, e.g. “Marco Bianchi”."))
+    else:
+        line.first_name, line.last_name = words[0], " ".join(words[1:])
+        if len(line.first_name) > 100 or len(line.last_name) > 100:
+            line.errors.append(gettext("The name is too long (at most 100 characters each)."))
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            line.errors.append(
+                gettext("“%(value)s” is not an e-mail address.") % {"value": email[:80]}
+            )
+        else:
+            line.email = email
+    if len(organisation) > 200:
+        line.errors.append(gettext("The organisation's name is too long (at most 200)."))
+    else:
+        line.organisation_name = organisation
+    if role:
+        found = ROLE_BY_WORD.get(" ".join(role.lower().split()))
+        if found is None:
+            line.errors.append(
+                gettext(
+                    "Unknown role “%(value)s”: write head, delegate, staff or guest "
+                    "(or capo delegazione, delegato, staff, ospite)."
+                )
+                % {"value": role[:40]}
+            )
+        else:
+            line.role = found
+    return line
+
+
+class MemberPasteForm(forms.Form):
+    """Several delegates in one go; nothing is saved until every line reads well."""
+
+    lines = forms.CharField(
+        label=_("One delegate per line"),
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+        max_length=MAX_PASTED_CHARS,
+        error_messages={"required": _("Paste or type at least one line.")},
+        help_text=_(
+            "name, e-mail, organisation, role — e.g. “Marco Bianchi, m.bianchi@example.it, "
+            "Bianchi Srl, head”. E-mail, organisation and role may be left out (role: "
+            "delegate)."
+        ),
+    )
+
+    def __init__(self, *args, mission: Mission, user, **kwargs):
+        self.mission = mission
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.fields["lines"].widget.attrs["placeholder"] = (
+            "Marco Bianchi, m.bianchi@example.it, Bianchi Srl, capo delegazione\n"
+            "Laura Rossi, laura.rossi@example.it, Rossi Spa, delegate"
+        )
+
+    def clean_lines(self) -> list[PastedLine]:
+        raw = self.cleaned_data["lines"]
+        numbered = [(n, text) for n, text in enumerate(raw.splitlines(), 1) if text.strip()]
+        if not numbered:
+            raise forms.ValidationError(gettext("Paste or type at least one line."))
+        if len(numbered) > MAX_PASTED_LINES:
+            raise forms.ValidationError(
+                gettext("At most %(max)d lines at once: this has %(count)d.")
+                % {"max": MAX_PASTED_LINES, "count": len(numbered)}
+            )
+        lines = [parse_pasted_line(n, text) for n, text in numbered]
+        self._check_against_database(lines)
+        return lines
+
+    def _check_against_database(self, lines: list[PastedLine]) -> None:
+        """People by e-mail, organisations by name: a few queries for any number of lines."""
+        emails = {line.email.lower() for line in lines if line.email}
+        people = {
+            person.email.lower(): person
+            for person in Person.objects.annotate(email_lower=Lower("email"))
+            .filter(email_lower__in=emails)
+            .select_related("organisation")
+        }
+        visible = set(
+            Person.objects.visible_to(self.user)
+            .filter(pk__in=[p.pk for p in people.values()])
+            .values_list("pk", flat=True)
+        )
+        members = set(self.mission.members.values_list("person_id", flat=True))
+        directory = list(
+            Organisation.objects.visible_to(self.user).only("pk", "name", "short_name")
+        )
+        # By short name or full name, case-insensitively; a full name wins over a short one.
+        organisations = {org.short_name.lower(): org for org in directory}
+        organisations.update({org.name.lower(): org for org in directory})
+        organisations.pop("", None)
+        seen_emails: dict[str, int] = {}
+        seen_names: dict[str, int] = {}
+        for line in lines:
+            if line.organisation_name:
+                line.organisation = organisations.get(
+                    " ".join(line.organisation_name.lower().split())
+                )
+            key = f"{line.first_name} {line.last_name}".lower()
+            if line.first_name and not line.email and key in seen_names:
+                line.errors.append(
+                    gettext("Same name as line %(number)d: give each an e-mail address.")
+                    % {"number": seen_names[key]}
+                )
+            seen_names.setdefault(key, line.number)
+            if not line.email:
+                continue
+            address = line.email.lower()
+            if address in seen_emails:
+                line.errors.append(
+                    gettext("Same e-mail address as line %(number)d.")
+                    % {"number": seen_emails[address]}
+                )
+                continue
+            seen_emails[address] = line.number
+            person = people.get(address)
+            if person is None:
+                continue
+            if person.pk not in visible:
+                line.errors.append(email_clash_message(line.email, user=self.user))
+            elif person.pk in members:
+                line.errors.append(
+                    gettext("%(name)s is already in this mission's delegation.")
+                    % {"name": person.full_name}
+                )
+            else:
+                line.person = person
+
+    def has_line_errors(self) -> bool:
+        return any(line.errors for line in self.cleaned_data.get("lines") or [])

@@ -1,6 +1,8 @@
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from delegations.models import DelegationMember, Organisation, Person, new_token
 from missions.concurrency import claim_for_delete, claim_version
@@ -98,3 +100,45 @@ def delegation_add_new_person(
         departure=departure,
         notes=notes,
     )
+
+
+@transaction.atomic
+def delegation_add_people(*, mission: Mission, entries: list[dict]) -> list[DelegationMember]:
+    """Add several delegates at once: all of them or none.
+
+    Each entry holds `role` and either `person` (already in the directory) or the new
+    person's `first_name`, `last_name`, `email`; and `organisation` (existing) or
+    `organisation_name` (created once, however many lines name it). A ValidationError
+    raised for one entry says which (`line`) and nothing stays written.
+    """
+    created: dict[str, Organisation] = {}
+    members = []
+    for entry in entries:
+        try:
+            person = entry.get("person")
+            if person is None:
+                organisation = entry.get("organisation")
+                name = entry.get("organisation_name", "")
+                if organisation is None and name:
+                    key = name.lower()
+                    if key not in created:
+                        created[key] = organisation_save(organisation=Organisation(name=name))
+                    organisation = created[key]
+                person = person_save(
+                    person=Person(
+                        first_name=entry["first_name"],
+                        last_name=entry["last_name"],
+                        email=entry.get("email", ""),
+                        organisation=organisation,
+                    )
+                )
+            members.append(
+                delegation_add_member(mission=mission, person=person, role=entry["role"])
+            )
+        except ValidationError as error:
+            raise ValidationError(
+                gettext("Line %(line)s: %(error)s")
+                % {"line": entry.get("line", "?"), "error": " ".join(error.messages)},
+                code="pasted_line",
+            ) from error
+    return members

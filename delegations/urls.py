@@ -7,6 +7,7 @@ app_name = "delegations"
 urlpatterns = [
     path("missions/<slug:slug>/delegation/", views.roster, name="roster"),
     path("missions/<slug:slug>/delegation/add/", views.member_add, name="member_add"),
+    path("missions/<slug:slug>/delegation/paste/", views.member_paste, name="member_paste"),
     path("missions/<slug:slug>/delegation/<int:pk>/edit/", views.member_edit, name="member_edit"),
     path(
         "missions/<slug:slug>/delegation/<int:pk>/remove/",

@@ -5,6 +5,7 @@ the reverse relations (`member.meetings`, `organisation.meetings`), never import
 except for the one lazy call into meetings.notify in `member_send_links`.
 """
 
+import hashlib
 import logging
 from copy import copy
 
@@ -26,6 +27,7 @@ from delegations.forms import (
     ContactForm,
     ContactSearchForm,
     MemberAddForm,
+    MemberPasteForm,
     MemberTimesForm,
     OrganisationForm,
     PartnerFilterForm,
@@ -34,6 +36,7 @@ from delegations.models import DelegationMember, Organisation, Person
 from delegations.services import (
     delegation_add_member,
     delegation_add_new_person,
+    delegation_add_people,
     delegation_member_rotate_token,
     delegation_member_save,
     delegation_remove_member,
@@ -198,6 +201,68 @@ def member_add(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect("delegations:member_add", slug=mission.slug)
             return redirect("delegations:roster", slug=mission.slug)
     return render(request, "delegations/member_form.html", {"mission": mission, "form": form})
+
+
+@login_required
+def member_paste(request: HttpRequest, slug: str) -> HttpResponse:
+    """Several delegates from pasted lines: a preview with each line's errors beside it,
+    then "Add" saves them all, or none (a line with an error is never saved)."""
+    mission = get_mission_for_user(request, slug)
+    form = MemberPasteForm(request.POST or None, mission=mission, user=request.user)
+    lines, digest, changed = None, "", False
+    if request.method == "POST" and form.is_valid():
+        lines = form.cleaned_data["lines"]
+        # "Add" saves the lines as previewed: text changed since is previewed again first.
+        digest = hashlib.sha256(request.POST.get("lines", "").encode()).hexdigest()
+        changed = "confirm" in request.POST and request.POST.get("previewed") != digest
+        if "confirm" in request.POST and not changed and not form.has_line_errors():
+            entries = [
+                {
+                    "line": line.number,
+                    "person": line.person,
+                    "first_name": line.first_name,
+                    "last_name": line.last_name,
+                    "email": line.email,
+                    "organisation": line.organisation,
+                    "organisation_name": line.organisation_name,
+                    "role": line.role,
+                }
+                for line in lines
+            ]
+            if _save_or_show_errors(
+                form, lambda: delegation_add_people(mission=mission, entries=entries)
+            ):
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d person joined the delegation.",
+                        "%(count)d people joined the delegation.",
+                        len(entries),
+                    )
+                    % {"count": len(entries)},
+                )
+                return redirect("delegations:roster", slug=mission.slug)
+    errors = [line for line in lines or [] if line.errors]
+    return render(
+        request,
+        "delegations/member_paste.html",
+        {
+            "mission": mission,
+            "form": form,
+            "lines": lines,
+            "digest": digest,
+            "changed": changed,
+            "error_count": len(errors),
+            # Created once each, however many lines (and however spelled) name them.
+            "new_organisations": sorted(
+                {
+                    line.organisation_name.lower(): line.organisation_name
+                    for line in reversed(lines or [])
+                    if line.new_organisation
+                }.values()
+            ),
+        },
+    )
 
 
 @login_required

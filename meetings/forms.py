@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Field, Layout, Row, Submit
@@ -6,12 +6,14 @@ from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 
 from delegations.forms import email_clash_message
 from delegations.models import DelegationMember, Organisation, Person
 from meetings.models import Meeting
+from meetings.services import MAX_SHIFT_MINUTES
 from missions.concurrency import VersionedFormMixin
 from missions.forms import BoundedModelMultipleChoiceField, bound_choice_ids
 from missions.localtime import LocalDateTimeWidget, LocalSplitDateTimeField, MissionLocalTimesMixin
@@ -94,14 +96,36 @@ def _contact_label(person: Person) -> str:
 
 def _quick_add_button(url: str, label: str) -> HTML:
     # Loads a small form into the shared modal; see templates/meetings/includes/quick_add_*.html.
+    # Its own hx-sync: inherited from the meeting form, a clash check fired just after the
+    # click (a ticked box, 200 ms later) would abort this request and leave "Loading…".
     return HTML(
         f'<button type="button" class="btn btn-link btn-sm px-0 mb-3 quick-add" '
         f'hx-get="{url}" hx-target="#quick-add-content" hx-swap="innerHTML" '
+        f'hx-sync="this:replace" '
         f'data-bs-toggle="modal" data-bs-target="#quick-add-modal">+ {label}</button>'
     )
 
 
 PICK_LIST = "meetings/includes/pick_list_field.html"
+
+
+class ContactCheckboxes(forms.CheckboxSelectMultiple):
+    """Each contact's checkbox says which organisation they work for (data-organisation), so
+    planner.js can put the contacts of the chosen partner organisations first."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        person = getattr(value, "instance", None)
+        if person is not None and person.organisation_id:
+            option["attrs"]["data-organisation"] = str(person.organisation_id)
+        return option
+
+
+def default_meeting_day(mission, today) -> date:
+    """The day a new meeting opens on: today while the mission runs, else its first day."""
+    if mission.start_date <= today <= mission.end_date:
+        return today
+    return mission.start_date
 
 
 class MeetingForm(MissionLocalTimesMixin, VersionedFormMixin, forms.ModelForm):
@@ -162,15 +186,20 @@ class MeetingForm(MissionLocalTimesMixin, VersionedFormMixin, forms.ModelForm):
             widget=forms.CheckboxSelectMultiple,
             label_from=lambda org: org.display_name,
         )
+        # Partner contacts are the people met, never a delegation's own travellers (of this
+        # mission or any other): a delegate is an attendee, on the delegation's side.
+        delegates = DelegationMember.objects.values("person")
         self.fields["partner_contacts"] = _LabelledChoices(
             queryset=Person.objects.filter(
-                Q(pk__in=Person.objects.visible_to(user).values("pk")) | Q(pk__in=kept)
+                (Q(pk__in=Person.objects.visible_to(user).values("pk")) & ~Q(pk__in=delegates))
+                | Q(pk__in=kept)
             )
             .exclude(memberships__mission=mission)
-            .select_related("organisation"),
+            .select_related("organisation")
+            .order_by("organisation__name", "last_name", "first_name"),
             required=False,
             label=gettext_lazy("Partner contacts"),
-            widget=forms.CheckboxSelectMultiple,
+            widget=ContactCheckboxes,
             label_from=_contact_label,
         )
         if not self.fields["attendees"].queryset.exists():
@@ -192,6 +221,9 @@ class MeetingForm(MissionLocalTimesMixin, VersionedFormMixin, forms.ModelForm):
             for name in ("start", "end"):
                 date_widget = self.fields[name].widget.widgets[0]
                 date_widget.attrs.update({"min": first.isoformat(), "max": last.isoformat()})
+        if self.instance.pk is None:
+            # A new meeting starts from its title; the rest follows by Tab (planner.js).
+            self.fields["title"].widget.attrs["autofocus"] = ""
         self.fields["start"].help_text = gettext_lazy("Local time in %(zone)s.") % {
             "zone": mission.timezone
         }
@@ -203,7 +235,8 @@ class MeetingForm(MissionLocalTimesMixin, VersionedFormMixin, forms.ModelForm):
         # The hidden version the form was opened at (missions.concurrency).
         self.helper.render_hidden_fields = True
         self.helper.form_id = "meeting-form"
-        self.helper.attrs = {"novalidate": ""}
+        # data-keyboard-form: Enter moves on, Ctrl/Cmd+Enter saves (static/js/planner.js).
+        self.helper.attrs = {"novalidate": "", "data-keyboard-form": ""}
         if check_url:
             # Clash warnings before saving: any change posts the form to the check endpoint.
             self.helper.attrs.update(
@@ -342,4 +375,65 @@ class VenueQuickForm(_QuickForm):
 
     def __init__(self, *args, mission, **kwargs):
         kwargs.setdefault("instance", Venue(mission=mission))
+        # Most venues are in the mission's city: typed once, on the mission.
+        kwargs.setdefault("initial", {"city": mission.city, "country": mission.country})
         super().__init__(*args, **kwargs)
+
+
+# ---------------------------------------------------------------------------
+# Fast entry on several meetings at once (meetings/bulk_views.py).
+
+
+def mission_day_choices(mission) -> list[tuple[str, str]]:
+    """The mission's days as (ISO date, "Tuesday 22 April") in the active language."""
+    return [(day.isoformat(), formats.date_format(day, "l j F")) for day in mission.days()]
+
+
+class MissionDayField(forms.TypedChoiceField):
+    """One of the mission's days; anything else (garbage, NUL, another day) is refused with
+    "Select a valid choice" before any date arithmetic."""
+
+    def __init__(self, *, mission, **kwargs):
+        super().__init__(choices=mission_day_choices(mission), coerce=date.fromisoformat, **kwargs)
+
+
+class DayCopyForm(forms.Form):
+    source = forms.Field()  # replaced in __init__ (needs the mission)
+    target = forms.Field()
+
+    def __init__(self, *args, mission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"] = MissionDayField(mission=mission, label=gettext_lazy("Copy the day"))
+        self.fields["target"] = MissionDayField(mission=mission, label=gettext_lazy("To the day"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("source") and cleaned.get("source") == cleaned.get("target"):
+            self.add_error("target", gettext_lazy("Choose another day than the one copied."))
+        return cleaned
+
+
+class ShiftForm(forms.Form):
+    minutes = forms.IntegerField(
+        label=gettext_lazy("Shift by (minutes)"),
+        min_value=-MAX_SHIFT_MINUTES,
+        max_value=MAX_SHIFT_MINUTES,
+        help_text=gettext_lazy("Negative: earlier; e.g. 30 or -15."),
+    )
+    meetings = BoundedModelMultipleChoiceField(
+        queryset=Meeting.objects.none(),
+        label=gettext_lazy("Meetings"),
+        error_messages={"required": gettext_lazy("Tick at least one meeting to shift.")},
+    )
+
+    def __init__(self, *args, mission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meetings"].queryset = Meeting.objects.filter(mission=mission).select_related(
+            "venue"
+        )
+
+    def clean_minutes(self) -> int:
+        minutes = self.cleaned_data["minutes"]
+        if minutes == 0:
+            raise forms.ValidationError(gettext_lazy("Type a number of minutes other than 0."))
+        return minutes

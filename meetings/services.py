@@ -1,6 +1,6 @@
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -15,6 +15,7 @@ from delegations.services import delegation_member_save
 from meetings.models import Meeting, new_uid
 from missions.concurrency import EditConflict, claim_for_delete, claim_version
 from missions.history import RESTORED, WITH_MISSION, m2m_ids, one_history_record, state_before
+from missions.localtime import aware_from_local, local_day_bounds
 from missions.models import Mission, Venue, new_secret
 from missions.services import mission_save, venue_save
 
@@ -145,15 +146,44 @@ def meeting_cancel(*, meeting: Meeting, expected_version: int | None = None) -> 
     return meeting_save(meeting=meeting, expected_version=expected_version)
 
 
+def _moved_to_day(meeting: Meeting, day: date) -> tuple[datetime, datetime]:
+    """The meeting's start and end on `day`, at the same local clock times (a meeting over
+    midnight still ends the next day). A time the clocks skip or repeat on that day is a
+    ValidationError saying so."""
+    zone = meeting.mission.tz
+    start, end = meeting.start.astimezone(zone), meeting.end.astimezone(zone)
+    shift = day - start.date()
+    return (
+        aware_from_local(start.replace(tzinfo=None) + shift, zone),
+        aware_from_local(end.replace(tzinfo=None) + shift, zone),
+    )
+
+
+def _mission_day_error(mission: Mission, day: date) -> ValidationError | None:
+    if day not in mission.days():
+        return ValidationError(
+            _("Choose one of the mission's days (%(first)s to %(last)s).")
+            % {"first": mission.start_date.isoformat(), "last": mission.end_date.isoformat()},
+            code="not_a_mission_day",
+        )
+    return None
+
+
 @transaction.atomic
-def meeting_duplicate(*, meeting: Meeting) -> Meeting:
-    """A new meeting (new UID) with the same time, place and people, tentative."""
+def meeting_duplicate(*, meeting: Meeting, day: date | None = None) -> Meeting:
+    """A new meeting (new UID) with the same time, place and people, tentative; on `day`
+    (one of the mission's days) at the same local clock time, if given."""
+    start, end = meeting.start, meeting.end
+    if day is not None:
+        if error := _mission_day_error(meeting.mission, day):
+            raise error
+        start, end = _moved_to_day(meeting, day)
     copy = Meeting(
         mission=meeting.mission,
         title=meeting.title,
         kind=meeting.kind,
-        start=meeting.start,
-        end=meeting.end,
+        start=start,
+        end=end,
         venue=meeting.venue,
         status=Meeting.Status.TENTATIVE,
         description=meeting.description,
@@ -166,6 +196,110 @@ def meeting_duplicate(*, meeting: Meeting) -> Meeting:
         partner_organisations=meeting.partner_organisations.all(),
         partner_contacts=meeting.partner_contacts.all(),
     )
+
+
+def meetings_of_day(mission: Mission, day: date) -> list[Meeting]:
+    """The meetings starting on a local day of the mission, cancelled ones left out."""
+    first, last = local_day_bounds(day, mission.tz)
+    return list(
+        Meeting.objects.filter(mission=mission, start__gte=first, start__lt=last)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .select_related("venue")
+        .order_by("start", "pk")
+    )
+
+
+def day_copy_plan(*, mission: Mission, source: date, target: date) -> list[dict]:
+    """What copying `source` to `target` would make: one row per meeting with its new start
+    and end, or the error that stops it. Nothing written."""
+    errors = {}
+    for name, day in (("source", source), ("target", target)):
+        if error := _mission_day_error(mission, day):
+            errors[name] = error
+    if source == target and not errors:
+        errors["target"] = ValidationError(
+            _("Choose another day than the one copied."), code="same_day"
+        )
+    if errors:
+        raise ValidationError(errors)
+    plan = []
+    for meeting in meetings_of_day(mission, source):
+        meeting.mission = mission
+        row = {"meeting": meeting, "start": None, "end": None, "error": ""}
+        try:
+            row["start"], row["end"] = _moved_to_day(meeting, target)
+        except ValidationError as error:
+            row["error"] = " ".join(error.messages)
+        plan.append(row)
+    return plan
+
+
+@transaction.atomic
+def day_copy(*, mission: Mission, source: date, target: date) -> list[Meeting]:
+    """Copy every meeting of `source` to `target`, tentative, same local clock times: all
+    of them or none (the first that cannot be copied stops the whole copy)."""
+    plan = day_copy_plan(mission=mission, source=source, target=target)
+    refused = [row for row in plan if row["error"]]
+    if refused:
+        raise ValidationError(
+            _("“%(title)s”: %(error)s")
+            % {"title": refused[0]["meeting"].title, "error": refused[0]["error"]}
+        )
+    return [meeting_duplicate(meeting=row["meeting"], day=target) for row in plan]
+
+
+MAX_SHIFT_MINUTES = 7 * 24 * 60
+
+
+@transaction.atomic
+def meetings_shift(
+    *,
+    mission: Mission,
+    meetings: Iterable[Meeting],
+    minutes: int,
+    versions: dict[int, int] | None = None,
+) -> list[Meeting]:
+    """Move each meeting by `minutes` on the local clock (negative: earlier), through
+    meeting_save: all or none. A meeting that would land outside the planning window or on
+    a skipped or repeated hour, or (with `versions`, {pk: version seen}) that somebody saved
+    since it was seen, stops the whole shift with a ValidationError naming it."""
+    versions = versions or {}
+    if not -MAX_SHIFT_MINUTES <= minutes <= MAX_SHIFT_MINUTES:
+        raise ValidationError(
+            _("Shift by at most %(max)d minutes (7 days) either way.") % {"max": MAX_SHIFT_MINUTES},
+            code="shift_too_large",
+        )
+    zone = mission.tz
+    delta = timedelta(minutes=minutes)
+    moved = []
+    for meeting in meetings:
+        if meeting.mission_id != mission.pk:
+            raise ValidationError(_("A meeting of another mission cannot be shifted here."))
+        meeting.mission = mission
+        try:
+            meeting.start = aware_from_local(
+                meeting.start.astimezone(zone).replace(tzinfo=None) + delta, zone
+            )
+            meeting.end = aware_from_local(
+                meeting.end.astimezone(zone).replace(tzinfo=None) + delta, zone
+            )
+            moved.append(meeting_save(meeting=meeting, expected_version=versions.get(meeting.pk)))
+        except EditConflict as error:
+            raise ValidationError(
+                _(
+                    "“%(title)s” was changed by somebody else after you opened this page: "
+                    "nothing was shifted. Check the list and try again."
+                )
+                % {"title": meeting.title},
+                code="shift_conflict",
+            ) from error
+        except ValidationError as error:
+            raise ValidationError(
+                _("“%(title)s”: %(error)s")
+                % {"title": meeting.title, "error": " ".join(error.messages)},
+                code="shift_refused",
+            ) from error
+    return moved
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import history_views, timetable_views, views
+from meetings import bulk_views, history_views, timetable_views, views
 
 app_name = "meetings"
 
@@ -32,6 +32,8 @@ urlpatterns = [
     path(
         "missions/<slug:slug>/meetings/<int:pk>/delete/", views.meeting_delete_view, name="delete"
     ),
+    path("missions/<slug:slug>/meetings/copy-day/", bulk_views.day_copy_view, name="copy_day"),
+    path("missions/<slug:slug>/meetings/shift/", bulk_views.shift_view, name="shift"),
     path("missions/<slug:slug>/add/<slug:kind>/", views.quick_add, name="quick_add"),
     path(
         "missions/<slug:slug>/meetings/deleted/",

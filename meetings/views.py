@@ -5,7 +5,7 @@ coordinators' missions) -> form -> service -> redirect.
 """
 
 import json
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -24,6 +25,7 @@ from meetings.forms import (
     MeetingForm,
     OrganisationQuickForm,
     VenueQuickForm,
+    default_meeting_day,
 )
 from meetings.history import meeting_history
 from meetings.models import Meeting
@@ -97,10 +99,27 @@ def _save_meeting(request, form: MeetingForm) -> Meeting | None:
         return None
 
 
+def _duplicate_days(mission, meeting) -> list[dict]:
+    """The days "Duplicate to this day" offers: the mission's, the meeting's own selected."""
+    if meeting is None:
+        return []
+    own = mission.local(meeting.start).date()
+    return [
+        {
+            "value": day.isoformat(),
+            "label": formats.date_format(day, "D j M"),
+            "current": day == own,
+        }
+        for day in mission.days()
+    ]
+
+
 def _meeting_form_page(
-    request, mission, form, meeting=None, warnings=None, conflict=None, history=None
+    request, mission, form, meeting=None, warnings=None, conflict=None, history=None, same_time=()
 ):
     context = {
+        "same_time": same_time,
+        "duplicate_days": _duplicate_days(mission, meeting),
         "history": history or [],
         "home_label": zone_city(mission.home_timezone),
         "mission": mission,
@@ -124,17 +143,39 @@ def _slot_time(raw: str | None) -> time:
         return time(9)
 
 
+# Field error codes that mean "not typed (yet)" rather than "typed, and refused".
+TIME_NOT_TYPED = {"required", "incomplete", "invalid", "invalid_date", "invalid_time"}
+
+
+def _same_time(mission, start, end, exclude_pk=None) -> list[Meeting]:
+    """The mission's other meetings overlapping [start, end), cancelled ones left out: shown
+    beside the clash check, so a busy hour is plain before anyone is ticked."""
+    return list(
+        Meeting.objects.filter(mission=mission, start__lt=end, end__gt=start)
+        .exclude(pk=exclude_pk)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("start", "pk")[:5]
+    )
+
+
+def _initial_times(request, mission) -> dict:
+    """09:00-10:00 on the day asked for (?day=), else on the mission's first day, or today
+    while the mission runs. Naive wall-clock times: the form reads them in the mission's zone."""
+    day = request.GET.get("day", "")
+    days = {d.isoformat(): d for d in mission.days()}
+    chosen = days.get(day) or default_meeting_day(
+        mission, timezone.now().astimezone(mission.tz).date()
+    )
+    # ?time=HH:MM comes from a free slot clicked on the timetable; anything else means 09:00.
+    start = datetime.combine(chosen, _slot_time(request.GET.get("time")))
+    return {"start": start, "end": start + timedelta(hours=1)}
+
+
 @login_required
 def meeting_create(request, slug: str):
     mission = get_mission_for_user(request, slug)
     check_url = reverse("meetings:check", args=[mission.slug])
-    initial = {}
-    day = request.GET.get("day", "")
-    if day in {d.isoformat() for d in mission.days()}:
-        # Naive wall-clock times: the form reads them in the mission's zone. ?time=HH:MM comes
-        # from a free slot clicked on the timetable; anything else means 09:00.
-        start = datetime.combine(date.fromisoformat(day), _slot_time(request.GET.get("time")))
-        initial = {"start": start, "end": start + timedelta(hours=1)}
+    initial = _initial_times(request, mission)
     form = MeetingForm(
         request.POST or None,
         mission=mission,
@@ -147,7 +188,22 @@ def meeting_create(request, slug: str):
         if meeting is not None:
             messages.success(request, _("“%(title)s” scheduled.") % {"title": meeting.title})
             return redirect(_agenda_anchor(meeting))
-    return _meeting_form_page(request, mission, form)
+    warnings, same_time = None, []
+    if not form.is_bound:
+        # The prefilled hour is checked like any other: a clashing default is flagged at once.
+        zone = mission.tz
+        warnings = candidate_warnings(
+            mission=mission,
+            title="",
+            start=initial["start"].replace(tzinfo=zone),
+            end=initial["end"].replace(tzinfo=zone),
+            venue=None,
+            attendees=[],
+        )
+        same_time = _same_time(
+            mission, initial["start"].replace(tzinfo=zone), initial["end"].replace(tzinfo=zone)
+        )
+    return _meeting_form_page(request, mission, form, warnings=warnings, same_time=same_time)
 
 
 def _agenda_anchor(meeting: Meeting) -> str:
@@ -199,7 +255,7 @@ def meeting_edit(request, slug: str, pk: int):
             else:
                 messages.success(request, _("“%(title)s” saved.") % {"title": saved.title})
             return redirect(_agenda_anchor(saved))
-    warnings = None
+    warnings, same_time = None, []
     if not form.is_bound:
         warnings = candidate_warnings(
             mission=mission,
@@ -211,6 +267,7 @@ def meeting_edit(request, slug: str, pk: int):
             cancelled=meeting.is_cancelled,
             meeting_pk=meeting.pk,
         )
+        same_time = _same_time(mission, meeting.start, meeting.end, exclude_pk=meeting.pk)
     stored = _get_meeting(mission, pk) if form.is_bound else meeting
     stored.mission = mission
     return _meeting_form_page(
@@ -221,6 +278,7 @@ def meeting_edit(request, slug: str, pk: int):
         warnings=warnings,
         conflict=conflict,
         history=meeting_history(stored),
+        same_time=same_time,
     )
 
 
@@ -234,7 +292,7 @@ def meeting_check(request, slug: str, pk: int | None = None):
     form.is_valid()
     data = form.cleaned_data
     start, end = data.get("start"), data.get("end")
-    warnings, checked = [], False
+    warnings, checked, reason, same_time = [], False, "", []
     # Somebody saved this meeting since the form was opened: say so before the save does.
     stale = None
     opened = data.get("version")
@@ -253,10 +311,33 @@ def meeting_check(request, slug: str, pk: int | None = None):
             cancelled=data.get("status") == Meeting.Status.CANCELLED,
             meeting_pk=pk,
         )
+        same_time = _same_time(mission, start, end, exclude_pk=pk)
+    elif form.has_error("end", code="end_before_start") or (
+        start and end and not form.has_error("start") and not form.has_error("end")
+    ):
+        reason = _("The end is before the start: change one of them to check for clashes.")
+    else:
+        # Times typed but refused (a skipped hour, too far from the mission): say why here
+        # too; a time missing or half-typed keeps the panel's "Type a start and an end".
+        refused = [
+            message
+            for name in ("start", "end")
+            for error in form.errors.as_data().get(name, [])
+            if error.code not in TIME_NOT_TYPED
+            for message in error.messages
+        ]
+        reason = " ".join(refused)
     return render(
         request,
         "meetings/includes/clash_panel.html",
-        {"warnings": warnings, "checked": checked, "mission": mission, "stale": stale},
+        {
+            "warnings": warnings,
+            "checked": checked,
+            "mission": mission,
+            "stale": stale,
+            "reason": reason,
+            "same_time": same_time,
+        },
     )
 
 
@@ -287,10 +368,24 @@ def meeting_cancel_view(request, slug: str, pk: int):
 @login_required
 @require_POST
 def meeting_duplicate_view(request, slug: str, pk: int):
+    """A tentative copy, on the same day or (POST `day`) on another of the mission's days
+    at the same local clock time."""
     mission = get_mission_for_user(request, slug)
     meeting = _get_meeting(mission, pk)
+    meeting.mission = mission
+    day = None
+    if "day" in request.POST:
+        days = {d.isoformat(): d for d in mission.days()}
+        day = days.get(request.POST["day"])
+        if day is None:
+            messages.error(
+                request,
+                _("Choose one of the mission's days (%(first)s to %(last)s).")
+                % {"first": mission.start_date.isoformat(), "last": mission.end_date.isoformat()},
+            )
+            return redirect("meetings:edit", mission.slug, meeting.pk)
     try:
-        copy = meeting_duplicate(meeting=meeting)
+        copy = meeting_duplicate(meeting=meeting, day=day)
     except ValidationError as error:
         return _cannot_save(request, meeting, error)
     messages.success(

@@ -165,6 +165,7 @@ TABLE: dict[str, Row] = {
     # --- delegation (delegations/urls.py) ---
     "delegations:roster": Row(kwargs=_mission, get=MISSION_PAGE, post=MISSION_PAGE),
     "delegations:member_add": Row(kwargs=_mission, get=MISSION_PAGE, post=MISSION_FORM_POST),
+    "delegations:member_paste": Row(kwargs=_mission, get=MISSION_PAGE, post=MISSION_FORM_POST),
     "delegations:member_edit": Row(kwargs=_member, get=MISSION_PAGE, post=MISSION_FORM_POST),
     "delegations:member_remove": Row(kwargs=_member, get=MISSION_PAGE, post=MISSION_ACTION),
     "delegations:member_rotate_token": Row(kwargs=_member, get=POST_ONLY_GET, post=MISSION_ACTION),
@@ -213,6 +214,9 @@ TABLE: dict[str, Row] = {
     "meetings:cancel": Row(kwargs=_meeting, get=POST_ONLY_GET, post=MISSION_ACTION),
     "meetings:duplicate": Row(kwargs=_meeting, get=POST_ONLY_GET, post=MISSION_ACTION),
     "meetings:delete": Row(kwargs=_meeting, get=MISSION_PAGE, post=MISSION_ACTION),
+    # Fast entry (meetings/bulk_views.py): a page of mission A; an empty POST is a form error.
+    "meetings:copy_day": Row(kwargs=_mission, get=MISSION_PAGE, post=MISSION_FORM_POST),
+    "meetings:shift": Row(kwargs=_mission, get=MISSION_PAGE, post=MISSION_FORM_POST),
     "meetings:quick_add": Row(
         kwargs=lambda w: {"slug": w.mission_a.slug, "kind": "contact"},
         get=MISSION_PAGE,
