@@ -16,10 +16,12 @@ in the test report:
 import re
 from collections import Counter
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from playwright.sync_api import Browser, Locator, Page, expect
@@ -264,5 +266,10 @@ def test_a_new_coordinator_builds_the_stuttgart_mission(
     for event in icalendar.Calendar.from_ical(feed.body()).walk("VEVENT"):
         assert event["DTSTART"].params["TZID"] == "Europe/Berlin"
 
-    # Well under half the actions of before.
+    # Well under half the actions of before, and the README says how many.
     assert act.total < BEFORE / 2, summary
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    stated = f"Now it takes **{act.total}** (" + ", ".join(
+        f"{part} {act.counts[part]}" for part in act.counts
+    )
+    assert stated in " ".join(readme.split()), f"README.md should say: {stated}); {summary}"
