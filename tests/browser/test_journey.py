@@ -447,16 +447,17 @@ def test_coordinator_plans_a_mission_and_the_delegate_feed_shows_the_move_and_th
     expect(card.locator("dl")).to_contain_text("Cancelled1")
     expect(card).to_contain_text("No clashes, nothing tentative.")
 
-    # The printable agenda: no navigation, one section per mission day.
+    # The printable agenda: no navigation, a section (a page) per busy day, a line per empty one.
     card.get_by_role("link", name="Agenda").click()
     page.get_by_role("link", name="Printable version").click()
     expect(page.get_by_role("navigation")).to_have_count(0)
     expect(page.locator(".navbar")).to_have_count(0)
     expect(page.get_by_label("Language")).to_have_count(0)
-    expect(page.locator("section")).to_have_count(len(DAYS))
-    expect(page.get_by_role("heading", level=1)).to_have_text(DAYS)
-    expect(page.locator("section").nth(1)).to_contain_text("Nothing scheduled.")
-    expect(page.locator("section").nth(3).locator("tbody tr")).to_have_text(
+    expect(page.get_by_role("heading", level=1)).to_have_text([DAYS[0], DAYS[3]])
+    expect(page.locator(".print-empty-day")).to_have_text(
+        ["Sat 7 Mar: no meetings", "Sun 8 Mar: no meetings", "Tue 10 Mar: no meetings"]
+    )
+    expect(page.locator("section").nth(1).locator("tbody tr")).to_have_text(
         [
             re.compile(rf"^\s*10:00–11:30\s*15:00 Rome\s*{FORD}\s*Site visit\s*—"),
             re.compile(
@@ -467,10 +468,11 @@ def test_coordinator_plans_a_mission_and_the_delegate_feed_shows_the_move_and_th
     )
     page.emulate_media(media="print")
     expect(page.get_by_role("link", name="Back to the agenda")).to_be_hidden()
-    breaks = page.locator("section").evaluate_all(
-        "sections => sections.map(s => getComputedStyle(s).breakAfter)"
+    breaks = page.locator("section, .print-empty-day").evaluate_all(
+        "blocks => blocks.map(b => getComputedStyle(b).breakBefore)"
     )
-    assert breaks == ["page", "page", "page", "page", "auto"]
+    # Friday, then Saturday and Sunday's lines at the top of Monday's page; Tuesday's under it.
+    assert breaks == ["auto", "page", "auto", "auto", "auto"]
     screenshot(page, "07-printable-agenda")
     page.emulate_media(media="screen")
 
