@@ -32,10 +32,13 @@ node_modules/.installed: package.json
 	npm install --no-audit --no-fund --silent
 	touch $@
 
-# The browser tests drive Debian's Chromium; install it when we can (root on Debian/Ubuntu).
+# The browser tests drive Debian's Chromium and read printed PDFs with poppler's pdftotext;
+# install them when we can (root on Debian/Ubuntu).
 chromium:
-	@if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	@if { [ ! -x /usr/bin/chromium ] || ! command -v pdftotext >/dev/null; } \
+		&& command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			chromium poppler-utils >/dev/null; \
 	fi
 
 install: $(VENV)/.installed messages
