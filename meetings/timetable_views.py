@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from meetings.forms import AgendaFilterForm
 from meetings.models import MAX_MEETING_DAYS, Meeting
 from meetings.planning import mission_agenda
-from meetings.timetable import DAY_MINUTES, build_timetable, move_meeting
+from meetings.timetable import DAY_MINUTES, DAYS_PER_PAGE, build_timetable, move_meeting
 from missions.concurrency import EditConflict, last_saved_by, when_text
 from missions.localtime import zone_city
 from missions.views import get_mission_for_user
@@ -73,6 +74,21 @@ def _timetable_context(request, mission, params: QueryDict) -> dict:
         "home_label": zone_city(mission.home_timezone),
         "local_label": zone_city(mission.timezone),
     }
+
+
+def timetable_url_for(meeting: Meeting) -> str:
+    """The timetable's page of days showing `meeting`, scrolled to its block: where a meeting
+    created from a free slot sends the coordinator back to."""
+    agenda = mission_agenda(meeting.mission)
+    day = meeting.start.astimezone(meeting.mission.tz).date()
+    days = [agenda_day.day for agenda_day in agenda.days(agenda.meetings)]
+    page = days.index(day) // DAYS_PER_PAGE + 1 if day in days else 1
+    url = reverse("meetings:timetable", args=[meeting.mission.slug])
+    return (
+        f"{url}?page={page}#tt-meeting-{meeting.pk}"
+        if page > 1
+        else f"{url}#tt-meeting-{meeting.pk}"
+    )
 
 
 @login_required

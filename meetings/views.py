@@ -31,6 +31,7 @@ from meetings.history import meeting_history
 from meetings.models import Meeting
 from meetings.planning import candidate_warnings, mission_agenda
 from meetings.services import meeting_cancel, meeting_delete, meeting_duplicate, meeting_save
+from meetings.timetable_views import timetable_url_for
 from missions.concurrency import (
     EditConflict,
     conflict_report,
@@ -187,6 +188,9 @@ def meeting_create(request, slug: str):
         meeting = _save_meeting(request, form)
         if meeting is not None:
             messages.success(request, _("“%(title)s” scheduled.") % {"title": meeting.title})
+            if request.GET.get("from") == "timetable":
+                # Opened from a free slot: back to the timetable, on the new meeting.
+                return redirect(timetable_url_for(meeting))
             return redirect(_agenda_anchor(meeting))
     warnings, same_time = None, []
     if not form.is_bound:

@@ -94,9 +94,9 @@ class Actions:
 
 
 def new_meeting_on_slot(act: Actions, day: str, time: str, title: str, who=None) -> None:
-    """On the timetable: a free slot, the title, the attendees, Ctrl+Enter; back to the grid."""
+    """On the timetable: a free slot, the title, the attendees, Ctrl+Enter; back on the grid."""
     page = act.page
-    act.click(page.locator(f'.tt-day[data-day="{day}"] a.tt-slot[href$="time={time}"]'))
+    act.click(page.locator(f'.tt-day[data-day="{day}"] a.tt-slot[href*="time={time}&"]'))
     expect(page.get_by_label("Starts: date", exact=True)).to_have_value(day)
     expect(page.get_by_label("Start time", exact=True)).to_have_value(time)
     act.fill(page.get_by_label("Title"), title)
@@ -107,9 +107,10 @@ def new_meeting_on_slot(act: Actions, day: str, time: str, title: str, who=None)
             # A delegate's box reads "Marco Bianchi — Bianchi Meccanica".
             act.check(page.get_by_label(f"{name} — "))
     act.press("Control+Enter")
+    # Saved, and back on the timetable by itself (the slot's link says where it came from).
     expect(page.get_by_role("alert")).to_contain_text(f"“{title}” scheduled.")
-    act.click(page.locator(".mission-tabs").get_by_role("link", name="Timetable"))
     expect(page.locator("#timetable.tt-ready")).to_be_attached()
+    expect(block(page, title)).to_be_visible()
 
 
 def test_a_new_coordinator_builds_the_stuttgart_mission(browser: Browser, live_server, request):

@@ -278,7 +278,7 @@ def test_a_coordinator_plans_on_the_timetable(browser: Browser, live_server, mis
     watch.console.clear()
 
     # A free slot: Thursday 16:30 opens the new-meeting form there.
-    page.locator('.tt-day[data-day="2025-04-24"] a.tt-slot[href$="time=16:30"]').click()
+    page.locator('.tt-day[data-day="2025-04-24"] a.tt-slot[href*="time=16:30&"]').click()
     expect(page.get_by_label("Title")).to_be_visible()
     expect(page.get_by_label("Starts: date")).to_have_value("2025-04-24")
     expect(page.get_by_label("Start time", exact=True)).to_have_value("16:30")
@@ -286,6 +286,9 @@ def test_a_coordinator_plans_on_the_timetable(browser: Browser, live_server, mis
     page.get_by_label("Title").fill("Magna International")
     page.get_by_role("button", name="Save meeting").click()
     expect(page.get_by_text("“Magna International” scheduled.")).to_be_visible()
+    # Back on the timetable, the new meeting's block in view.
+    expect(page.locator("#timetable.tt-ready")).to_be_attached()
+    expect(block(page, "Magna International")).to_be_visible()
     assert Meeting.objects.get(title="Magna International").start == local(
         mission, 2025, 4, 24, 16, 30
     )

@@ -206,6 +206,52 @@ def test_clashes_cancelled_and_overlaps_are_shown_on_the_blocks(planner, mission
     assert '<span class="tt-pill-long">Cancelled</span>' in page
 
 
+def _create_from_slot(planner, mission, day: str, time: str):
+    url = reverse("meetings:create", args=[mission.slug])
+    data = {
+        "title": "Magna International",
+        "kind": "b2b",
+        "status": "confirmed",
+        "start_0": day,
+        "start_1": time,
+        "end_0": day,
+        "end_1": "17:30" if time == "16:30" else "11:00",
+    }
+    return planner.post(f"{url}?day={day}&time={time}&from=timetable", data)
+
+
+def test_a_meeting_made_from_a_free_slot_goes_back_to_the_timetable(planner, mission):
+    response = _create_from_slot(planner, mission, "2025-04-24", "16:30")
+    meeting = Meeting.objects.get(title="Magna International")
+    timetable = reverse("meetings:timetable", args=[mission.slug])
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"{timetable}#tt-meeting-{meeting.pk}"
+    assert meeting.start == local(mission, 2025, 4, 24, 16, 30)
+    # Without the slot's marker, the new meeting's place on the agenda, as before.
+    url = reverse("meetings:create", args=[mission.slug])
+    data = {
+        "title": "Another",
+        "kind": "b2b",
+        "status": "confirmed",
+        "start_0": "2025-04-24",
+        "start_1": "09:00",
+        "end_0": "2025-04-24",
+        "end_1": "10:00",
+    }
+    answer = planner.post(url, data)
+    assert answer.headers["Location"].startswith(reverse("meetings:agenda", args=[mission.slug]))
+
+
+def test_back_on_the_page_of_days_that_shows_the_new_meeting(client):
+    long = make_mission(start_date=date(2025, 4, 1), end_date=date(2025, 4, 20))
+    client.force_login(make_coordinator(long))
+    response = _create_from_slot(client, long, "2025-04-10", "10:00")
+    meeting = Meeting.objects.get(title="Magna International")
+    timetable = reverse("meetings:timetable", args=[long.slug])
+    # 1-7 April on page 1, 8-14 on page 2.
+    assert response.headers["Location"] == f"{timetable}?page=2#tt-meeting-{meeting.pk}"
+
+
 def test_an_empty_mission_says_where_to_click(planner, mission):
     page = page_of(planner, mission)
     assert "No meetings yet: click a free time on a day to add the first one there." in page
@@ -215,7 +261,7 @@ def test_an_empty_mission_says_where_to_click(planner, mission):
 def test_free_slots_link_to_a_new_meeting_there(planner, mission):
     page = page_of(planner, mission)
     create = reverse("meetings:create", args=[mission.slug])
-    assert f'href="{create}?day=2025-04-23&amp;time=14:30"' in page
+    assert f'href="{create}?day=2025-04-23&amp;time=14:30&amp;from=timetable"' in page
     form = planner.get(create, {"day": "2025-04-23", "time": "14:30"}).content.decode()
     assert 'name="start_0" value="2025-04-23"' in form
     assert 'name="start_1" value="14:30"' in form
