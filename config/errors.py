@@ -27,21 +27,34 @@ def render_failed(template: str, error: Exception) -> None:
     logger.error("%s could not be rendered (%s: %s)", template, type(error).__name__, detail)
 
 
-def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+def _or_plain(view, request, exception, *, status: int, template: str, text: str):
+    """Django's own handler with our template; plain text if even that cannot render."""
     try:
-        return defaults.page_not_found(request, exception)
+        return view(request, exception)
     except OUTAGE_ERRORS:
         raise  # the database is down (the page asks who is signed in): handler500 answers 503
     except Exception as error:
-        render_failed("templates/404.html", error)
-        return _plain(404, "Not Found (404)")
+        render_failed(template, error)
+        return _plain(status, text)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _or_plain(
+        defaults.page_not_found,
+        request,
+        exception,
+        status=404,
+        template="templates/404.html",
+        text="Not Found (404)",
+    )
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
-    try:
-        return defaults.permission_denied(request, exception)
-    except OUTAGE_ERRORS:
-        raise  # the database is down (the page asks who is signed in): handler500 answers 503
-    except Exception as error:
-        render_failed("templates/403.html", error)
-        return _plain(403, "Forbidden (403)")
+    return _or_plain(
+        defaults.permission_denied,
+        request,
+        exception,
+        status=403,
+        template="templates/403.html",
+        text="Forbidden (403)",
+    )

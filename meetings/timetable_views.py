@@ -79,11 +79,14 @@ def _timetable_context(request, mission, params: QueryDict) -> dict:
 def timetable_url_for(meeting: Meeting) -> str:
     """The timetable's page of days showing `meeting`, scrolled to its block: where a meeting
     created from a free slot sends the coordinator back to."""
-    agenda = mission_agenda(meeting.mission)
-    day = meeting.start.astimezone(meeting.mission.tz).date()
-    days = [agenda_day.day for agenda_day in agenda.days(agenda.meetings)]
+    mission, tz = meeting.mission, meeting.mission.tz
+    # The timetable's columns as Agenda.days() lays them out: every mission day plus any day
+    # a meeting strays to; one query of start times, no agenda to build.
+    starts = Meeting.objects.filter(mission=mission).values_list("start", flat=True)
+    days = sorted(set(mission.days()) | {start.astimezone(tz).date() for start in starts})
+    day = meeting.start.astimezone(tz).date()
     page = days.index(day) // DAYS_PER_PAGE + 1 if day in days else 1
-    url = reverse("meetings:timetable", args=[meeting.mission.slug])
+    url = reverse("meetings:timetable", args=[mission.slug])
     return (
         f"{url}?page={page}#tt-meeting-{meeting.pk}"
         if page > 1
