@@ -103,6 +103,9 @@ INSTALLED_APPS = [
     "missions",
     "delegations",
     "meetings",
+    "releases",
+    "outcomes",
+    "transfer",
     "backups",
 ]
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("meetings.mission_urls")),
     path("", include("delegations.urls")),
     path("", include("meetings.urls")),
+    path("", include("transfer.urls")),
 ]
 
 # A database outage answers 503 with Retry-After; every other error templates/500.html.

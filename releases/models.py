@@ -1,0 +1,103 @@
+"""Programme versions (schedule releases, as pretalx calls them), per mission.
+
+Coordinators edit the *working programme* (the live Meeting rows). Publishing freezes what
+delegates see into a ProgrammeVersion: `snapshot` holds everything a delegate page, a
+delegate feed, a programme feed or a single-meeting download shows, in the format described
+in `releases/snapshot.py`; `changes` what changed since the previous version
+(`releases/changes.py`). Public outputs render from the latest version's snapshot only, so
+unpublished edits never reach a phone, and the same version always renders the same bytes.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from delegations.models import DelegationMember
+from missions.models import Mission
+
+
+class ProgrammeVersionQuerySet(models.QuerySet):
+    def for_mission(self, mission: Mission) -> "ProgrammeVersionQuerySet":
+        return self.filter(mission=mission)
+
+    def visible_to(self, user) -> "ProgrammeVersionQuerySet":
+        return self.filter(mission__in=Mission.objects.visible_to(user).values("pk"))
+
+
+class ProgrammeVersion(models.Model):
+    mission = models.ForeignKey(
+        Mission,
+        verbose_name=_("mission"),
+        on_delete=models.CASCADE,
+        related_name="programme_versions",
+    )
+    # 1 for a mission's first publication, then 2, 3, ...: never two with the same number.
+    number = models.PositiveIntegerField(_("version"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("published"))
+    snapshot = models.JSONField(_("snapshot"))
+    changes = models.JSONField(_("changes"), default=list, blank=True)
+
+    objects = ProgrammeVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["mission", "-number"]
+        verbose_name = _("programme version")
+        verbose_name_plural = _("programme versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mission", "number"], name="programme_version_unique_number"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="programme_version_from_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mission} v{self.number}"
+
+
+class DigestDelivery(models.Model):
+    """One e-mail to one delegate about one version: recorded before it is sent, so that a
+    digest is never sent twice (the unique constraint) even if two publishers race."""
+
+    version = models.ForeignKey(
+        ProgrammeVersion,
+        verbose_name=_("programme version"),
+        on_delete=models.CASCADE,
+        related_name="digests",
+    )
+    member = models.ForeignKey(
+        DelegationMember,
+        verbose_name=_("delegate"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="digests",
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    language = models.CharField(_("language"), max_length=8)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["version", "pk"]
+        verbose_name = _("change digest")
+        verbose_name_plural = _("change digests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "member"], name="digest_once_per_member_and_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version}: {self.email}"
