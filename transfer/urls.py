@@ -1,8 +1,35 @@
 """Agendas in and out: imports (CSV, Excel, .ics invitations), exports (CSV, Excel) and the
 printed programme booklet (PDF). No models; everything is written through the services."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path, re_path
+
+from transfer import views
 
 app_name = "transfer"
 
-urlpatterns: list = []
+MISSION_KIND = r"^missions/(?P<slug>[-a-zA-Z0-9_]+)/import/(?P<kind>meetings|delegates)/"
+
+urlpatterns: list = [
+    # Meetings and delegates of a mission.
+    re_path(MISSION_KIND + r"$", views.import_upload, name="import"),
+    re_path(MISSION_KIND + r"commit/$", views.import_commit, name="import_commit"),
+    re_path(
+        MISSION_KIND + r"template\.(?P<fmt>csv|xlsx)$",
+        views.import_template,
+        name="import_template",
+    ),
+    # Partner organisations and contacts: the shared directory.
+    path("partners/import/", views.import_upload, {"kind": "partners"}, name="import_partners"),
+    path(
+        "partners/import/commit/",
+        views.import_commit,
+        {"kind": "partners"},
+        name="import_partners_commit",
+    ),
+    re_path(
+        r"^partners/import/template\.(?P<fmt>csv|xlsx)$",
+        views.import_template,
+        {"kind": "partners"},
+        name="import_partners_template",
+    ),
+]
