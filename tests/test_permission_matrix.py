@@ -222,6 +222,31 @@ TABLE: dict[str, Row] = {
         get=MISSION_PAGE,
         post=MISSION_FORM_POST,
     ),
+    # --- imports (transfer/urls.py): a mission's meetings and delegates; the directory's
+    # partners for every coordinator. An empty upload: "choose a file", nothing written; an
+    # empty commit: "this preview has expired" (400), nothing written.
+    "transfer:import": Row(
+        kwargs=lambda w: {"slug": w.mission_a.slug, "kind": "meetings"},
+        get=MISSION_PAGE,
+        post=MISSION_FORM_POST,
+    ),
+    "transfer:import_commit": Row(
+        kwargs=lambda w: {"slug": w.mission_a.slug, "kind": "delegates"},
+        get=POST_ONLY_GET,
+        post=(LOGIN, 400, 404, 404, 400, LOGIN),
+    ),
+    "transfer:import_template": Row(
+        kwargs=lambda w: {"slug": w.mission_a.slug, "kind": "meetings", "fmt": "xlsx"},
+        get=MISSION_PAGE,
+        post=POST_ONLY_GET,
+    ),
+    "transfer:import_partners": Row(get=ANY_COORDINATOR, post=ANY_COORDINATOR),
+    "transfer:import_partners_commit": Row(
+        get=POST_ONLY_GET, post=(LOGIN, 400, 400, 400, 400, LOGIN)
+    ),
+    "transfer:import_partners_template": Row(
+        kwargs=lambda w: {"fmt": "csv"}, get=ANY_COORDINATOR, post=POST_ONLY_GET
+    ),
     # --- delegates, by secret token only (meetings/public_urls.py) ---
     "public:delegate_page": Row(
         kwargs=lambda w: {"token": NOBODYS_TOKEN},

@@ -291,7 +291,9 @@ def _plan_row(row, cells, mission, lookups, new_venues, seen, reason) -> None:
     if new_venue:
         candidate = Venue(mission=mission, name=venue_name, address=cells.get("venue_address", ""))
         try:
-            candidate.full_clean(validate_unique=False, validate_constraints=False)
+            candidate.full_clean(
+                exclude=["mission"], validate_unique=False, validate_constraints=False
+            )
         except ValidationError as error:
             for messages in error_messages_by_field(error).values():
                 row.error("venue", " ".join(messages))

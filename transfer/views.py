@@ -198,8 +198,8 @@ def import_commit(request: HttpRequest, kind: str, slug: str | None = None) -> H
     return _done_url(kind, mission)
 
 
-@require_safe
 @login_required
+@require_safe
 def import_template(
     request: HttpRequest, kind: str, fmt: str, slug: str | None = None
 ) -> HttpResponse:
