@@ -21,11 +21,13 @@ def upload(client, mission, name, data=None, kind="meetings"):
     )
 
 
-def commit(client, mission, preview, kind="meetings"):
+def commit(client, mission, preview, kind="meetings", partners=False):
     token = re.search(r'name="token" value="([^"]+)"', preview.content.decode())[1]
-    return client.post(
-        reverse("transfer:import_commit", args=[mission.slug, kind]), {"token": token}
-    )
+    if partners:
+        url = reverse("transfer:import_partners_commit")
+    else:
+        url = reverse("transfer:import_commit", args=[mission.slug, kind])
+    return client.post(url, {"token": token})
 
 
 def counts(response) -> dict:
