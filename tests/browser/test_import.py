@@ -1,0 +1,64 @@
+"""A coordinator loads the VTM Torino 2026 agenda from a spreadsheet, in Chromium: the
+agenda's Import menu, the upload, the preview (counts, a row per meeting), "Import 7 rows",
+the agenda with the meetings. Screenshots: screenshots/import-preview.png, import-done.png."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+from playwright.sync_api import Browser, expect
+
+from meetings.models import Meeting
+from missions.models import Mission
+from tests.browser.test_csp import Watch
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "Langhe-Roero-2026"
+SCREENSHOTS = Path(settings.BASE_DIR) / "screenshots"
+AGENDA = Path(__file__).resolve().parent.parent / "transfer" / "files"
+
+
+def test_coordinator_loads_the_vtm_torino_agenda_from_a_spreadsheet(
+    browser: Browser, live_server, settings, tmp_path
+):
+    settings.TRANSFER_UPLOAD_DIR = str(tmp_path)
+    call_command("load_demo", verbosity=0)
+    mission = Mission.objects.get(slug="vtm-torino-2026")
+    user = get_user_model().objects.create_user("anna", password=PASSWORD)
+    mission.coordinators.add(user)
+    Mission.objects.get(slug="vtm-michigan-2025").coordinators.add(user)
+
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.set_default_timeout(15_000)
+    watch = Watch(page)
+    page.goto(live_server.url + "/")
+    page.get_by_label("Username").fill("anna")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(live_server.url + reverse("meetings:agenda", args=[mission.slug]))
+    page.get_by_role("button", name="Import").click()
+    page.get_by_role("link", name="Meetings from CSV or Excel").click()
+    expect(page.get_by_role("heading", name="Import meetings")).to_be_visible()
+
+    page.get_by_label("CSV or Excel (.xlsx) file").set_input_files(
+        str(AGENDA / "vtm-torino-2026-agenda.xlsx")
+    )
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_text("Preview of vtm-torino-2026-agenda.xlsx")).to_be_visible()
+    expect(page.locator('[data-count="new"]')).to_have_text("6 new")
+    expect(page.locator('[data-count="updated"]')).to_have_text("1 updated")
+    expect(page.locator("#row-3")).to_contain_text("Status: Tentative → Confirmed")
+    assert Meeting.objects.filter(mission=mission).count() == 1, "the preview wrote nothing"
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "import-preview.png", full_page=True)
+
+    page.get_by_role("button", name="Import 7 rows").click()
+    expect(page.get_by_text("Imported vtm-torino-2026-agenda.xlsx: 7 rows written")).to_be_visible()
+    expect(page.get_by_role("link", name="Institutional dinner at Palazzo Madama")).to_be_visible()
+    page.screenshot(path=SCREENSHOTS / "import-done.png", full_page=True)
+    assert Meeting.objects.filter(mission=mission).count() == 7
+    watch.assert_clean("import")
