@@ -15,6 +15,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db.models import Q, Value
 from django.db.models.functions import Concat, Lower
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from delegations.models import DelegationMember, Organisation, Person
@@ -359,7 +360,7 @@ def _plan_row(row, cells, mission, lookups, new_venues, seen, reason) -> None:
     }
     if is_new:
         row.result = NEW
-        row.changes = [_("New venue: %(name)s") % {"name": venue_name}] if new_venue else []
+        row.changes = _summary(mission, meeting, new, new_venue)
     else:
         row.changes = _changes(old, new, new_venue)
         row.result = UPDATED if row.changes else UNCHANGED
@@ -379,6 +380,31 @@ def _plan_row(row, cells, mission, lookups, new_venues, seen, reason) -> None:
         )
 
     row.apply = apply
+
+
+def _summary(mission: Mission, meeting: Meeting, new: dict, new_venue: bool) -> list[str]:
+    """A new meeting as the agenda will show it: local day and times (to check the zone),
+    kind and status, venue, people."""
+    start, end = meeting.start.astimezone(mission.tz), meeting.end.astimezone(mission.tz)
+    when = "{}, {}–{}".format(
+        formats.date_format(start, "D j M Y"),
+        start.strftime("%H:%M"),
+        end.strftime("%H:%M")
+        if end.date() == start.date()
+        else formats.date_format(end, "D j M, H:i"),
+    )
+    lines = [f"{when} · {new['kind']} · {new['status']}"]
+    if new["venue"]:
+        venue = new["venue"]
+        lines.append(_("New venue: %(name)s") % {"name": venue} if new_venue else venue)
+    people = (
+        sorted(new["delegates"])
+        + sorted(new["partner_organisations"])
+        + sorted(new["partner_contacts"])
+    )
+    if people:
+        lines.append(", ".join(people))
+    return lines
 
 
 def _changes(old: dict, new: dict, new_venue: bool) -> list[str]:

@@ -48,6 +48,9 @@ def test_vtm_torino_agenda_previews_then_imports(client, torino):
     assert counts(preview) == {"new": 6, "updated": 1, "unchanged": 0, "error": 0}
     text = preview.content.decode()
     assert "Status: Tentative → Confirmed" in text
+    assert "Venue: VTM Torino 2026 venue → Lingotto Fiere, Sala Gialla" in text
+    # New meetings as the agenda will show them, times in Rome.
+    assert "Tue 24 Mar 2026, 20:00–23:30 · Dinner / networking · Confirmed" in text
     assert "Import 7 rows" in text
     assert database() == before, "a preview writes nothing"
 
@@ -180,7 +183,10 @@ def test_commit_refuses_when_the_database_changed_since_the_preview(client, tori
     assert response.status_code == 200
     text = response.content.decode()
     assert "Something changed since the preview" in text
-    assert counts(response) == {"new": 6, "updated": 0, "unchanged": 1, "error": 0}
+    # The status is already confirmed: only the venue is left to change.
+    assert counts(response) == {"new": 6, "updated": 1, "unchanged": 0, "error": 0}
+    assert "Status: Tentative → Confirmed" not in text
+    assert "Venue: VTM Torino 2026 venue → Lingotto Fiere, Sala Gialla" in text
     assert database() == before
     # The preview shown now can be imported.
     assert commit(client, mission, response).status_code == 302
