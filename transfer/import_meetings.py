@@ -137,6 +137,7 @@ class NewVenues:
 
     def __post_init__(self):
         self.made: dict[str, Venue] = {}
+        self.announced: set[str] = set()
 
     def get(self, name: str, address: str) -> Venue:
         key = norm_key(name)
@@ -300,6 +301,10 @@ def _plan_row(row, cells, mission, lookups, new_venues, seen, reason) -> None:
                 row.error("venue", " ".join(messages))
             return
 
+    # A new venue is announced once, at the first row naming it (and created there).
+    announce = new_venue and norm_key(venue_name) not in new_venues.announced
+    if announce:
+        new_venues.announced.add(norm_key(venue_name))
     is_new = meeting is None
     if is_new:
         meeting = Meeting(mission=mission, uid=uid) if uid else Meeting(mission=mission)
@@ -360,9 +365,9 @@ def _plan_row(row, cells, mission, lookups, new_venues, seen, reason) -> None:
     }
     if is_new:
         row.result = NEW
-        row.changes = _summary(mission, meeting, new, new_venue)
+        row.changes = _summary(mission, meeting, new, announce)
     else:
-        row.changes = _changes(old, new, new_venue)
+        row.changes = _changes(old, new, announce)
         row.result = UPDATED if row.changes else UNCHANGED
     if row.result == UNCHANGED:
         return
@@ -397,13 +402,14 @@ def _summary(mission: Mission, meeting: Meeting, new: dict, new_venue: bool) -> 
     if new["venue"]:
         venue = new["venue"]
         lines.append(_("New venue: %(name)s") % {"name": venue} if new_venue else venue)
-    people = (
-        sorted(new["delegates"])
-        + sorted(new["partner_organisations"])
-        + sorted(new["partner_contacts"])
-    )
+    partners = sorted(new["partner_organisations"]) + sorted(new["partner_contacts"])
+    people = [
+        f"{label}: {', '.join(names)}"
+        for label, names in ((_("Delegation"), sorted(new["delegates"])), (_("Partners"), partners))
+        if names
+    ]
     if people:
-        lines.append(", ".join(people))
+        lines.append(" · ".join(people))
     return lines
 
 

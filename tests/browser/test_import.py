@@ -62,3 +62,46 @@ def test_coordinator_loads_the_vtm_torino_agenda_from_a_spreadsheet(
     page.screenshot(path=SCREENSHOTS / "import-done.png", full_page=True)
     assert Meeting.objects.filter(mission=mission).count() == 7
     watch.assert_clean("import")
+
+
+def test_errors_are_listed_by_row_and_column_in_italian(
+    browser: Browser, live_server, settings, tmp_path
+):
+    settings.TRANSFER_UPLOAD_DIR = str(tmp_path)
+    call_command("load_demo", verbosity=0)
+    mission = Mission.objects.get(slug="vtm-torino-2026")
+    user = get_user_model().objects.create_user("anna", password=PASSWORD)
+    mission.coordinators.add(user)
+    bad = tmp_path / "agenda.csv"
+    bad.write_bytes(
+        (
+            "Data;Inizio;Fine;Titolo;Delegati;Fuso orario\n"
+            "24/03/2026;14:00;10:00;Fine prima dell'inizio;;\n"
+            "31/02/2026;09:00;10:00;Data impossibile;;\n"
+            "25/03/2026;09:00;10:00;Delegato sconosciuto;Mario Rossi;\n"
+            "25/03/2026;11:00;12:00;Fuso sconosciuto;;Europe/Turin\n"
+            "25/03/2026;12:00;13:00;Va bene;Monica Mailander;\n"
+        ).encode("cp1252")
+    )
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_cookies([{"name": "django_language", "value": "it", "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    watch = Watch(page)
+    page.goto(live_server.url + "/")
+    page.get_by_label("Nome utente").fill("anna")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Accedi").click()
+    page.goto(live_server.url + reverse("transfer:import", args=[mission.slug, "meetings"]))
+    page.get_by_label("File CSV o Excel (.xlsx)").set_input_files(str(bad))
+    page.get_by_role("button", name="Anteprima").click()
+    expect(page.locator('[data-count="error"]')).to_have_text("4 errori")
+    expect(page.locator("#row-2")).to_contain_text("Fine: La fine (10:00) non è successiva")
+    expect(page.locator("#row-3")).to_contain_text("Data: “31/02/2026” non è una data")
+    expect(page.locator("#row-4")).to_contain_text("Delegati: “Mario Rossi” non fa parte")
+    expect(page.locator("#row-5")).to_contain_text("Fuso orario: “Europe/Turin” non è un fuso")
+    expect(page.locator("#row-6")).to_contain_text("Mer 25 Mar 2026, 12:00–13:00")
+    expect(page.get_by_role("button", name="Importa")).to_have_count(0)
+    page.screenshot(path=SCREENSHOTS / "import-errors-it.png", full_page=True)
+    assert Meeting.objects.filter(mission=mission).count() == 1
+    watch.assert_clean("import errors")
