@@ -218,6 +218,7 @@ def plan_meetings(*, mission: Mission, user, table: Table, reason: str) -> Plan:
         cells = source.cells
         row = PlanRow(number=source.number, columns=MEETING_COLUMNS, label=cells.get("title", ""))
         plan.rows.append(row)
+        row.check_cells(cells)
         _plan_row(row, cells, mission, lookups, new_venues, seen, reason)
     return plan
 

@@ -189,6 +189,7 @@ def plan_delegates(*, mission: Mission, user, table: Table, reason: str) -> Plan
             label=f"{cells.get('first_name', '')} {cells.get('last_name', '')}".strip(),
         )
         plan.rows.append(row)
+        row.check_cells(cells)
         _delegate_row(row, cells, mission, by_email, by_name, people, organisations, seen, reason)
     return plan
 
@@ -353,6 +354,7 @@ def plan_partners(*, user, table: Table, reason: str) -> Plan:
             number=source.number, columns=PARTNER_COLUMNS, label=cells.get("organisation", "")
         )
         plan.rows.append(row)
+        row.check_cells(cells)
         _partner_row(row, cells, organisations, people, first_row, org_values, seen, reason)
     return plan
 

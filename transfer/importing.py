@@ -47,8 +47,11 @@ class PlanRow:
         )
         self.result = ERROR
 
-    def error_keys(self) -> set[str]:
-        return {error.column for error in self.errors}
+    def check_cells(self, cells: dict[str, str]) -> None:
+        """NUL cannot be stored (PostgreSQL) and is never meant: an error at its cell."""
+        for key, value in cells.items():
+            if "\x00" in value:
+                self.error(key, _("This cell holds a NUL character: retype it."))
 
 
 @dataclass

@@ -205,3 +205,54 @@ def test_a_forged_or_foreign_token_is_refused(client, torino):
     token = re.search(r'name="token" value="([^"]+)"', preview.content.decode())[1]
     other = reverse("transfer:import_commit", args=[mission.slug, "delegates"])
     assert client.post(other, {"token": token}).status_code == 400
+
+
+def test_the_id_column_matches_an_exported_meeting_even_renamed(client, torino):
+    mission, user = torino
+    client.force_login(user)
+    rivian = Meeting.objects.get(mission=mission, title__startswith="Rivian")
+    url = reverse("transfer:import", args=[mission.slug, "meetings"])
+    data = (
+        "ID,Date,Start,End,Title\n"
+        f"{rivian.uid},2026-03-24,10:30,12:00,Rivian and the Piedmont supply chain\n"
+    ).encode()
+    preview = client.post(url, {"file": SimpleUploadedFile("export.csv", data)})
+    assert counts(preview) == {"new": 0, "updated": 1, "unchanged": 0, "error": 0}
+    text = preview.content.decode()
+    assert "Start: 2026-03-24 10:00 → 2026-03-24 10:30" in text
+    commit(client, mission, preview)
+    rivian.refresh_from_db()
+    assert rivian.title == "Rivian and the Piedmont supply chain"
+    assert rivian.start == datetime(2026, 3, 24, 9, 30, tzinfo=UTC)
+    assert Meeting.objects.filter(mission=mission).count() == 1
+
+
+def test_an_id_of_another_missions_meeting_and_duplicate_rows_are_errors(client, torino):
+    mission, user = torino
+    client.force_login(user)
+    foreign = Meeting.objects.exclude(mission=mission).first()
+    data = (
+        "ID,Date,Start,End,Title\n"
+        f"{foreign.uid},2026-03-24,10:30,12:00,Stolen\n"
+        ",2026-03-24,15:00,16:00,Twice\n"
+        ",24/03/2026,15:00,16:00,twice\n"
+    ).encode()
+    url = reverse("transfer:import", args=[mission.slug, "meetings"])
+    before = database()
+    preview = client.post(url, {"file": SimpleUploadedFile("x.csv", data)})
+    text = preview.content.decode()
+    assert "This ID belongs to a meeting of another mission" in text
+    assert "Same meeting as row 3." in text
+    assert counts(preview)["error"] >= 2
+    assert database() == before
+
+
+def test_the_upload_checks_the_csrf_token(torino):
+    from django.test import Client
+
+    mission, user = torino
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    url = reverse("transfer:import", args=[mission.slug, "meetings"])
+    response = client.post(url, {"file": SimpleUploadedFile("a.csv", b"Date\n")})
+    assert response.status_code == 403
