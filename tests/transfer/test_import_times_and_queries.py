@@ -9,7 +9,9 @@ from django.urls import reverse
 
 from meetings.models import Meeting
 from tests.builders import (
+    local,
     make_coordinator,
+    make_meeting,
     make_member,
     make_mission,
     make_organisation,
@@ -95,13 +97,20 @@ def test_meetings_preview_queries_do_not_grow_with_rows(
     make_member(mission, make_person(email="delegate@example.org"))
     rivian = make_organisation(name="Rivian")
     make_person(first_name="Carlo", last_name="Materazzo", organisation=rivian)
-    make_venue(mission, name="Hall 0")
+    hall = make_venue(mission, name="Hall 0")
+    make_meeting(
+        mission,
+        local(mission, 2026, 3, 28, 7),
+        local(mission, 2026, 3, 28, 8),
+        venue=hall,
+        partner_organisations=[rivian],
+    )
     client.force_login(user)
     url = reverse("transfer:import", args=[mission.slug, "meetings"])
     data = _meeting_rows(rows)
-    # session, user, mission; its meetings (none yet: no prefetch); members; venues;
-    # organisations named; contacts named
-    with django_assert_num_queries(8):
+    # session, user, mission; its meetings with attendees, organisations, contacts (4);
+    # members; venues; organisations named; contacts named
+    with django_assert_num_queries(11):
         response = post(client, url, data)
     assert counts(response) == {"new": rows, "updated": 0, "unchanged": 0, "error": 0}
 
@@ -134,13 +143,15 @@ def test_partners_preview_queries_do_not_grow_with_rows(
 ):
     _mission, user = rome
     for n in range(rows):
-        make_organisation(name=f"Partner {n}")
+        partner = make_organisation(name=f"Partner {n}")
+        make_person(first_name="Anna", last_name=f"Verdi{n}", organisation=partner, email="")
     client.force_login(user)
     url = reverse("transfer:import_partners")
     lines = ["Organisation,City,Contact first name,Contact last name,Contact e-mail"]
     lines += [f"Partner {n},Torino,Anna,Verdi{n},anna{n}@example.org" for n in range(rows)]
-    # session, user; organisations named, editable; people by e-mail or name (no one yet:
-    # visible and editable need no query)
-    with django_assert_num_queries(5):
+    # session, user; organisations named, editable; people by e-mail or name, which of
+    # them visible, editable
+    with django_assert_num_queries(7):
         response = post(client, url, csv_file(*lines))
-    assert counts(response) == {"new": rows, "updated": 0, "unchanged": 0, "error": 0}
+    # Each contact found by name in their organisation gets the e-mail and the city is new.
+    assert counts(response) == {"new": 0, "updated": rows, "unchanged": 0, "error": 0}
