@@ -44,6 +44,7 @@ from transfer.importing import (
     parse_time,
     parse_zone,
     plan_from_table,
+    searchable,
     split_list,
 )
 from transfer.tabular import Table, label_of
@@ -76,7 +77,7 @@ class Lookups:
             local = meeting.start.astimezone(zone)
             key = (local.date(), local.strftime("%H:%M"), norm_key(meeting.title))
             self.by_key.setdefault(key, meeting)
-        uids = {row.cells.get("id", "") for row in table.rows} - {""} - set(self.by_uid)
+        uids = searchable({row.cells.get("id", "") for row in table.rows}) - set(self.by_uid)
         self.foreign_uids = set(
             Meeting.objects.filter(uid__in=uids).values_list("uid", flat=True) if uids else ()
         )
@@ -87,11 +88,13 @@ class Lookups:
                 self.members.setdefault(norm_key(person.email), []).append(member)
             self.members.setdefault(norm_key(person.full_name), []).append(member)
         self.venues = {norm_key(venue.name): venue for venue in mission.venues.all()}
-        names = {
-            norm_key(name)
-            for row in table.rows
-            for name in split_list(row.cells.get("partner_organisations", ""))
-        }
+        names = searchable(
+            {
+                norm_key(name)
+                for row in table.rows
+                for name in split_list(row.cells.get("partner_organisations", ""))
+            }
+        )
         self.organisations: dict[str, list[Organisation]] = {}
         if names:
             for organisation in Organisation.objects.annotate(
@@ -99,11 +102,13 @@ class Lookups:
             ).filter(Q(lname__in=names) | Q(lshort__in=names)):
                 for key in {organisation.lname, organisation.lshort} & names:
                     self.organisations.setdefault(key, []).append(organisation)
-        wanted = {
-            norm_key(name)
-            for row in table.rows
-            for name in split_list(row.cells.get("partner_contacts", ""))
-        }
+        wanted = searchable(
+            {
+                norm_key(name)
+                for row in table.rows
+                for name in split_list(row.cells.get("partner_contacts", ""))
+            }
+        )
         self.contacts: dict[str, list[Person]] = {}
         if wanted:
             people = (

@@ -35,6 +35,7 @@ from transfer.importing import (
     parse_datetime,
     parse_zone,
     plan_from_table,
+    searchable,
 )
 from transfer.tabular import Table, label_of
 
@@ -68,6 +69,7 @@ class Organisations:
     """The directory's organisations the file names, and those it will create (once each)."""
 
     def __init__(self, names: set[str], user, reason: str):
+        names = searchable(names)
         self.reason = reason
         self.found: dict[str, Organisation] = {}
         self.editable: set[int] = set()
@@ -97,6 +99,7 @@ class People:
     """Directory people by e-mail (and who of them the user may see and change)."""
 
     def __init__(self, emails: set[str], names: set[tuple[str, str]], user):
+        emails, names = searchable(emails), searchable(names)
         query = Q(lemail__in=emails) if emails else Q(pk__in=[])
         if names:
             firsts = {first for first, _last in names}

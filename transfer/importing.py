@@ -229,6 +229,12 @@ def norm_key(text: str) -> str:
     return _norm(text)
 
 
+def searchable(keys: set) -> set:
+    """Keys worth a lookup: PostgreSQL refuses a NUL even in a query (the row is an error
+    anyway, see PlanRow.check_cells)."""
+    return {key for key in keys if key and "\x00" not in "".join(key)}
+
+
 def error_messages_by_field(error: ValidationError) -> dict[str, list[str]]:
     if hasattr(error, "error_dict"):
         return {name: ValidationError(errors).messages for name, errors in error.error_dict.items()}

@@ -11,6 +11,7 @@ differ from what was shown.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import SuspiciousFileOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import get_valid_filename
@@ -117,7 +118,10 @@ def _upload(request, kind, mission):
     if upload is None:
         return _page(request, kind, mission, error=_("Choose a CSV or .xlsx file to import."))
     data = upload.read()
-    filename = get_valid_filename(upload.name or "file")[:100] or "file"
+    try:
+        filename = get_valid_filename(upload.name or "file")[:100]
+    except SuspiciousFileOperation:  # "..", or nothing left of the name
+        filename = "file"
     plan = _plan(kind, mission, request.user, data, filename)
     token = ""
     if plan.is_valid and plan.to_write:
