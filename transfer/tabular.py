@@ -197,6 +197,11 @@ def read_table(data: bytes, filename: str, columns: tuple[Column, ...]) -> Table
     if not data.strip():
         table.errors.append(CellError(0, "", _("The file is empty.")))
         return table
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        table.errors.append(
+            CellError(0, "", _("This is an old Excel file (.xls): save it as .xlsx or CSV."))
+        )
+        return table
     records = _xlsx_records(data, table) if is_xlsx(data, filename) else _csv_records(data, table)
     if records is None:
         return table

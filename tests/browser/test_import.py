@@ -105,3 +105,34 @@ def test_errors_are_listed_by_row_and_column_in_italian(
     page.screenshot(path=SCREENSHOTS / "import-errors-it.png", full_page=True)
     assert Meeting.objects.filter(mission=mission).count() == 1
     watch.assert_clean("import errors")
+
+
+def test_partners_imported_from_the_directory(browser: Browser, live_server, settings, tmp_path):
+    settings.TRANSFER_UPLOAD_DIR = str(tmp_path)
+    get_user_model().objects.create_user("anna", password=PASSWORD)
+    partners = tmp_path / "partners.csv"
+    partners.write_text(
+        "Organisation;Kind;City;Contact first name;Contact last name;Contact e-mail\n"
+        "Lear Italia;Supplier;Grugliasco;Paola;Neri;paola.neri@example.org\n"
+        "Lear Italia;;;Marco;Gialli;marco.gialli@example.org\n",
+        encoding="utf-8",
+    )
+    page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    page.set_default_timeout(15_000)
+    watch = Watch(page)
+    page.goto(live_server.url + "/")
+    page.get_by_label("Username").fill("anna")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(live_server.url + reverse("delegations:partners"))
+    page.get_by_role("button", name="Import").click()
+    page.screenshot(path=SCREENSHOTS / "import-menu-partners.png")
+    page.get_by_role("link", name="Organisations and contacts from CSV or Excel").click()
+    page.get_by_label("CSV or Excel (.xlsx) file").set_input_files(str(partners))
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator('[data-count="new"]')).to_have_text("2 new")
+    expect(page.locator("#row-2")).to_contain_text("New organisation")
+    page.get_by_role("button", name="Import 2 rows").click()
+    expect(page.get_by_text("Imported partners.csv: 2 rows written")).to_be_visible()
+    expect(page.get_by_role("link", name="Lear Italia")).to_be_visible()
+    watch.assert_clean("partners import")

@@ -98,3 +98,12 @@ def test_any_csv_text_is_read_without_an_exception(rows):
     read_table(
         ("Date;Start;End;Title\n" + text).encode("utf-8", "replace"), "a.csv", MEETING_COLUMNS
     )
+
+
+def test_an_old_xls_file_is_named_as_such():
+    table = read_table(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "a.xls", MEETING_COLUMNS
+    )
+    assert [error.message for error in table.errors] == [
+        "This is an old Excel file (.xls): save it as .xlsx or CSV."
+    ]
