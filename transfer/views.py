@@ -22,8 +22,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from missions.views import get_mission_for_user
 from transfer import uploads
+from transfer.import_delegates import plan_delegates
 from transfer.import_meetings import plan_meetings
-from transfer.import_people import plan_delegates, plan_partners
+from transfer.import_partners import plan_partners
 from transfer.import_templates import COLUMNS, template_csv, template_xlsx
 from transfer.importing import ERROR, ImportRefused, Plan, plan_commit
 from transfer.tabular import MAX_UPLOAD_BYTES, CellError, read_table

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from tests.builders import make_coordinator, make_member, make_mission, make_person
 from tests.transfer.conftest import database
+from transfer.import_delegates import plan_delegates
 from transfer.import_meetings import plan_meetings
-from transfer.import_people import plan_delegates, plan_partners
+from transfer.import_partners import plan_partners
 from transfer.import_templates import COLUMNS
 from transfer.tabular import Row, Table
 
