@@ -19,6 +19,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from delegations.models import DelegationMember, Organisation, Person
+from meetings.clashes import MissionWindow, Slot, find_clashes, slot_from_meeting, stay_from_member
 from meetings.models import Meeting
 from meetings.services import meeting_save
 from missions.localtime import aware_from_local
@@ -70,6 +71,7 @@ class Lookups:
     def __init__(self, mission: Mission, user, table: Table):
         self.mission = mission
         meetings = list(Meeting.objects.for_mission(mission).with_details())
+        self.meetings = meetings
         self.by_uid = {meeting.uid: meeting for meeting in meetings}
         zone = mission.tz
         self.by_key = {}
@@ -82,7 +84,8 @@ class Lookups:
             Meeting.objects.filter(uid__in=uids).values_list("uid", flat=True) if uids else ()
         )
         self.members = {}
-        for member in DelegationMember.objects.filter(mission=mission).with_people():
+        self.delegation = list(DelegationMember.objects.filter(mission=mission).with_people())
+        for member in self.delegation:
             person = member.person
             if person.email:
                 self.members.setdefault(norm_key(person.email), []).append(member)
@@ -143,6 +146,11 @@ class NewVenues:
     def __post_init__(self):
         self.made: dict[str, Venue] = {}
         self.announced: set[str] = set()
+        self.numbers: dict[str, int] = {}
+
+    def number(self, name: str) -> int:
+        """A number per new venue, standing for its id in clash warnings."""
+        return self.numbers.setdefault(norm_key(name), len(self.numbers) + 1)
 
     def get(self, name: str, address: str) -> Venue:
         key = norm_key(name)
@@ -219,16 +227,36 @@ def plan_meetings(*, mission: Mission, user, table: Table, reason: str) -> Plan:
     lookups = Lookups(mission, user, table)
     new_venues = NewVenues(mission, reason)
     seen: dict[object, int] = {}
+    slots: dict[int, Slot] = {}
     for source in table.rows:
         cells = source.cells
         row = PlanRow(number=source.number, columns=MEETING_COLUMNS, label=cells.get("title", ""))
         plan.rows.append(row)
         row.check_cells(cells)
-        _plan_row(row, cells, mission, lookups, new_venues, seen, reason)
+        _plan_row(row, cells, mission, lookups, new_venues, seen, reason, slots)
+    if plan.is_valid:
+        _clash_warnings(plan, mission, lookups, slots)
     return plan
 
 
-def _plan_row(row, cells, mission, lookups, new_venues, seen, reason) -> None:
+def _clash_warnings(plan: Plan, mission: Mission, lookups: Lookups, planned: dict) -> None:
+    """The agenda's clash warnings (meetings.clashes) as the mission would be after the
+    import, on the rows that write: no query, and like everywhere they never block."""
+    slots = {meeting.pk: slot_from_meeting(meeting) for meeting in lookups.meetings}
+    for slot in planned.values():
+        slots[slot.key] = slot
+    warnings = find_clashes(
+        MissionWindow.of(mission),
+        slots.values(),
+        [stay_from_member(member) for member in lookups.delegation],
+    )
+    for row in plan.rows:
+        slot = planned.get(row.number)
+        if slot is not None:
+            row.warnings = [warning.message for warning in warnings.get(slot.key, [])]
+
+
+def _plan_row(row, cells, mission, lookups, new_venues, seen, reason, slots) -> None:
     title = cells.get("title", "")
     if not title:
         row.error("title", _("A meeting needs a title."))
@@ -377,6 +405,23 @@ def _plan_row(row, cells, mission, lookups, new_venues, seen, reason) -> None:
         row.result = UPDATED if row.changes else UNCHANGED
     if row.result == UNCHANGED:
         return
+    if attendees is not None:
+        attendee_ids = frozenset(member.pk for member in attendees)
+    else:
+        attendee_ids = (
+            frozenset(m.pk for m in meeting.attendees.all()) if not is_new else frozenset()
+        )
+    slots[row.number] = Slot(
+        # New meetings and venues have no pk yet: negative keys stand for them.
+        key=meeting.pk or -row.number,
+        title=meeting.title,
+        start=meeting.start,
+        end=meeting.end,
+        venue_id=-new_venues.number(venue_name) if new_venue else meeting.venue_id,
+        venue_name=new["venue"],
+        attendee_ids=attendee_ids,
+        cancelled=meeting.is_cancelled,
+    )
 
     def apply() -> Meeting:
         if new_venue:

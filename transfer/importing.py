@@ -38,6 +38,7 @@ class PlanRow:
     result: str = UNCHANGED
     errors: list[CellError] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # clash warnings: never block
     apply: Callable[[], object] | None = None
     columns: tuple[Column, ...] = ()
 

@@ -155,3 +155,21 @@ def test_partners_preview_queries_do_not_grow_with_rows(
         response = post(client, url, csv_file(*lines))
     # Each contact found by name in their organisation gets the e-mail and the city is new.
     assert counts(response) == {"new": 0, "updated": rows, "unchanged": 0, "error": 0}
+
+
+def test_clash_warnings_show_in_the_preview_and_do_not_block(client, rome):
+    mission, user = rome
+    make_member(mission, make_person(first_name="Monica", last_name="Mailander"))
+    client.force_login(user)
+    url = reverse("transfer:import", args=[mission.slug, "meetings"])
+    data = csv_file(
+        "Date,Start,End,Title,Delegates,Venue",
+        "2026-03-28,10:00,11:00,First,Monica Mailander,Hall A",
+        "2026-03-28,10:30,11:30,Second,Monica Mailander,Hall B",
+    )
+    response = post(client, url, data)
+    text = response.content.decode()
+    assert "Monica Mailander is also in “Second” (10:30–11:30)." in text
+    assert "Monica Mailander is also in “First” (10:00–11:00)." in text
+    assert "Import 2 rows" in text
+    assert commit(client, mission, response).status_code == 302
