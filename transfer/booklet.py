@@ -233,6 +233,8 @@ def booklet_data(
 
     delegation = list(DelegationMember.objects.filter(mission=mission).with_people())
     if member is not None:
+        # The cover prints their name, position and organisation: the copy loaded with them.
+        member = next((m for m in delegation if m.pk == member.pk), member)
         # A delegate sees their colleagues' names only where they meet them.
         met = {m.pk for item in items for m in item.meeting.attendees.all()} | {member.pk}
         delegation = [m for m in delegation if m.pk in met]
