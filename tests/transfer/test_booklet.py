@@ -209,7 +209,8 @@ def test_mission_booklet_prints_venues_partners_delegation_and_contacts(world, e
 
 
 def test_booklet_never_prints_internal_notes_or_outcomes(world, english):
-    head = pdf_text(booklet_pdf(booklet_data(world["mission"], member=world["head"]), language="it"))
+    booklet = booklet_data(world["mission"], member=world["head"])
+    head = pdf_text(booklet_pdf(booklet, language="it"))
     for text in (english, head):
         assert "INTERNAL-NOTE" not in text
         assert "OUTCOME" not in text
@@ -327,8 +328,7 @@ def test_long_date_range_in_words():
     assert long_date_range(date(2025, 4, 22), date(2025, 4, 24)) == "22–24 April 2025"
     assert long_date_range(date(2025, 4, 30), date(2025, 5, 2)) == "30 April – 2 May 2025"
     assert (
-        long_date_range(date(2026, 12, 30), date(2027, 1, 2))
-        == "30 December 2026 – 2 January 2027"
+        long_date_range(date(2026, 12, 30), date(2027, 1, 2)) == "30 December 2026 – 2 January 2027"
     )
     assert long_date_range(date(2025, 5, 5), date(2025, 5, 5)) == "5 May 2025"
 
