@@ -30,7 +30,7 @@ from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 
 from delegations.models import DelegationMember, Organisation, Person
@@ -46,6 +46,11 @@ from transfer.templatetags.booklet import booklet_date
 # lies under its static/ from our static files and refuses everything else.
 BASE_URL = "https://booklet.invalid/"
 STATIC_PREFIX = BASE_URL + "static/"
+
+# A printed programme is no place for an essay, and a 100,000-character text kept WeasyPrint
+# busy for a minute: longer texts are cut, with an ellipsis (the full text stays online).
+MAX_DESCRIPTION = 1200
+MAX_PRACTICAL_INFO = 4000
 
 # WeasyPrint logs every layout step at INFO: a line per page per pass, in every log.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -76,6 +81,7 @@ class BookletMeeting:
     home_end: datetime
     partners: list[PartnerGroup]
     attendees: list[DelegationMember]
+    description: str = ""
 
     @property
     def end_days_later(self) -> int:
@@ -118,6 +124,7 @@ class Booklet:
     coordinators: list[tuple[str, str]]  # name, e-mail
     consulates: list[PartnerGroup]
     personal_url: str = ""
+    practical_info: str = ""
     # Programme versions (issue 10) will print "version N of <date>" here; empty until then.
     version_label: str = ""
 
@@ -222,6 +229,7 @@ def booklet_data(
                     meeting.attendees.all(),
                     key=lambda m: (ROLE_ORDER.get(m.role, 9), m.person.last_name),
                 ),
+                description=Truncator(meeting.description).chars(MAX_DESCRIPTION),
             )
         )
 
@@ -279,6 +287,7 @@ def booklet_data(
         coordinators=coordinators,
         consulates=[PartnerGroup(o, o.met_people) for o in consulates],
         personal_url=personal_url,
+        practical_info=Truncator(mission.practical_info).chars(MAX_PRACTICAL_INFO),
         version_label=version_label,
     )
 

@@ -445,3 +445,29 @@ def test_agenda_and_roster_link_to_the_booklets(client, world):
     assert f'href="{booklet}"' in roster
     member_url = reverse("transfer:member_booklet", args=[mission.slug, head.pk])
     assert f'href="{member_url}"' in roster and "Their booklet (PDF)" in roster
+
+
+def test_agenda_filtered_by_a_delegate_offers_their_booklet(client, world):
+    mission, delegate = world["mission"], world["delegate"]
+    client.force_login(world["coordinator"])
+    agenda = client.get(
+        reverse("meetings:agenda", args=[mission.slug]), {"delegate": delegate.pk}
+    ).content.decode()
+    member_url = reverse("transfer:member_booklet", args=[mission.slug, delegate.pk])
+    assert f'href="{member_url}"' in agenda and "Booklet of Giulia Verdi" in agenda
+
+
+def test_long_descriptions_are_cut_in_print(world):
+    briefing = world["briefing"]
+    Meeting.objects.filter(pk=briefing.pk).update(description="word " * 20_000 + "THE-END")
+    text = pdf_text(booklet_pdf(booklet_data(world["mission"]), language="en"))
+    assert "word word" in text and "…" in text
+    assert "THE-END" not in text
+
+
+def test_draft_mission_booklet_says_so_and_that_the_link_waits(world):
+    mission = world["mission"]
+    mission.status = mission.Status.DRAFT
+    text = pdf_text(booklet_pdf(booklet_data(mission, member=world["head"]), language="en"))
+    assert "PERSONAL PROGRAMME · DRAFT" in text  # uppercase by the stylesheet
+    assert "The link works once the mission is published." in text
