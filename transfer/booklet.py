@@ -133,6 +133,10 @@ class Booklet:
         return sum(1 for day in self.days for item in day.items if not item.meeting.is_cancelled)
 
     @property
+    def heads(self) -> list[DelegationMember]:
+        return [m for m in self.delegation if m.role == DelegationMember.Role.HEAD]
+
+    @property
     def days_with_meetings(self) -> list[BookletDay]:
         return [day for day in self.days if day.items]
 

@@ -186,6 +186,10 @@ def test_mission_booklet_prints_every_meeting_with_local_and_home_times(world, e
     assert "Times in Detroit time (UTC−4); Rome time (UTC+2) in grey." in english
     assert mission.funding_programme in english
     assert "Ceipiemonte" in english
+    cover = english[: english.index("\f")]
+    assert "DELEGATION LED BY" in cover  # uppercase by the stylesheet
+    assert "Andrea Tronzano, Regional councillor, Regione Piemonte" in cover
+    assert "Giulia Verdi" not in cover
 
 
 def test_mission_booklet_prints_venues_partners_delegation_and_contacts(world, english):
