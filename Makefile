@@ -33,12 +33,15 @@ node_modules/.installed: package.json
 	touch $@
 
 # The browser tests drive Debian's Chromium and read printed PDFs with poppler's pdftotext;
+# the programme booklet (WeasyPrint) needs pango and the fonts it names;
 # install them when we can (root on Debian/Ubuntu).
 chromium:
-	@if { [ ! -x /usr/bin/chromium ] || ! command -v pdftotext >/dev/null; } \
+	@if { [ ! -x /usr/bin/chromium ] || ! command -v pdftotext >/dev/null \
+		|| ! ldconfig -p | grep -q libpangoft2-1.0; } \
 		&& command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			chromium poppler-utils >/dev/null; \
+			chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 \
+			fonts-liberation fonts-dejavu-core >/dev/null; \
 	fi
 
 install: $(VENV)/.installed messages

@@ -271,6 +271,7 @@ class DemoMission:
         "Integrated supply-chain project “Automotive&Transportation”, "
         "Regione Piemonte, FESR 2021-2027"
     )
+    practical_info: str = ""
 
 
 HOTEL = "Delegation hotel, Pontiac"
@@ -301,6 +302,13 @@ VTM_MICHIGAN = DemoMission(
         "Michigan is the heart of US automotive: over 10% of the state's GDP, more than "
         "175,000 employees and 950 plants; the US is Piedmont's first non-European investor "
         "and trade partner."
+    ),
+    # Illustrative, like the clock times: printed on the booklet's practical page.
+    practical_info=(
+        "Emergencies (police, ambulance, fire): 911.\n"
+        "The delegation hotel is in Pontiac; transfers to the VTM convention, Warren, Detroit "
+        "and Dearborn leave from the hotel lobby 30 minutes before each meeting.\n"
+        "Local time is Detroit time (6 hours behind Italy in April)."
     ),
     venues=[
         (HOTEL, "", "Pontiac", "United States", None, None),
@@ -580,6 +588,7 @@ def _mission(spec: DemoMission, people: dict[str, Person], organisations, report
                 description=spec.description,
                 organiser=spec.organiser,
                 funding_programme=spec.funding_programme,
+                practical_info=spec.practical_info,
             )
         )
         report(f"created mission {mission.slug}")

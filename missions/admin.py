@@ -209,7 +209,7 @@ class MissionAdmin(VersionedAdminMixin, HistoryAdmin):
     # delegations.admin puts the delegation inline first (imports point down, not up).
     inlines = [VenueInline]
     fieldsets = (
-        (None, {"fields": ("title", "slug", "status", "description")}),
+        (None, {"fields": ("title", "slug", "status", "description", "practical_info")}),
         (
             _("Where and when"),
             {

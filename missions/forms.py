@@ -104,6 +104,7 @@ class MissionForm(VersionedFormMixin, forms.ModelForm):
             "organiser",
             "funding_programme",
             "description",
+            "practical_info",
             "programme_public",
         )
         labels = {"programme_public": _("Public programme")}
@@ -125,6 +126,7 @@ class MissionForm(VersionedFormMixin, forms.ModelForm):
                 attrs={"list": "iana-zones", "autocomplete": "off", "spellcheck": "false"}
             ),
             "description": forms.Textarea(attrs={"rows": 3}),
+            "practical_info": forms.Textarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -155,6 +157,7 @@ class MissionForm(VersionedFormMixin, forms.ModelForm):
                 Column(Field("slug"), css_class="col-md-6"),
             ),
             "description",
+            "practical_info",
             "programme_public",
             Submit("save", _("Save mission")),
         )

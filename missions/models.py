@@ -165,6 +165,13 @@ class Mission(models.Model):
     organiser = models.CharField(_("organiser"), max_length=200, blank=True)
     funding_programme = models.CharField(_("funding programme"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
+    # Printed on the booklet's practical page: what a delegate needs on the road and no
+    # other field holds (hotel, emergency numbers, transfers).
+    practical_info = models.TextField(
+        _("practical information"),
+        blank=True,
+        help_text=_("Hotel, transfers, emergency numbers: printed in the programme booklet."),
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )

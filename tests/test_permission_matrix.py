@@ -247,6 +247,9 @@ TABLE: dict[str, Row] = {
     "transfer:import_partners_template": Row(
         kwargs=lambda w: {"fmt": "csv"}, get=ANY_COORDINATOR, post=POST_ONLY_GET
     ),
+    # --- the programme booklet, PDF (transfer/urls.py): read-only, GET and HEAD ---
+    "transfer:mission_booklet": Row(kwargs=_mission, get=MISSION_PAGE, post=POST_ONLY_GET),
+    "transfer:member_booklet": Row(kwargs=_member, get=MISSION_PAGE, post=POST_ONLY_GET),
     # --- delegates, by secret token only (meetings/public_urls.py) ---
     "public:delegate_page": Row(
         kwargs=lambda w: {"token": NOBODYS_TOKEN},

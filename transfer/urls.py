@@ -3,7 +3,7 @@ printed programme booklet (PDF). No models; everything is written through the se
 
 from django.urls import path, re_path
 
-from transfer import views
+from transfer import booklet_views, views
 
 app_name = "transfer"
 
@@ -31,5 +31,16 @@ urlpatterns: list = [
         views.import_template,
         {"kind": "partners"},
         name="import_partners_template",
+    ),
+    # The programme booklet (PDF): read-only, GET and HEAD.
+    path(
+        "missions/<slug:slug>/booklet.pdf",
+        booklet_views.mission_booklet,
+        name="mission_booklet",
+    ),
+    path(
+        "missions/<slug:slug>/delegation/<int:pk>/booklet.pdf",
+        booklet_views.member_booklet,
+        name="member_booklet",
     ),
 ]
