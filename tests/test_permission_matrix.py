@@ -222,6 +222,11 @@ TABLE: dict[str, Row] = {
         get=MISSION_PAGE,
         post=MISSION_FORM_POST,
     ),
+    # --- the mission report (outcomes/report_urls.py): A's coordinators only; GET only ---
+    "report:page": Row(kwargs=_mission, get=MISSION_PAGE, post=POST_ONLY_GET),
+    "report:pdf": Row(kwargs=_mission, get=MISSION_PAGE, post=POST_ONLY_GET),
+    "report:xlsx": Row(kwargs=_mission, get=MISSION_PAGE, post=POST_ONLY_GET),
+    "report:csv": Row(kwargs=_mission, get=MISSION_PAGE, post=POST_ONLY_GET),
     # --- delegates, by secret token only (meetings/public_urls.py) ---
     "public:delegate_page": Row(
         kwargs=lambda w: {"token": NOBODYS_TOKEN},
