@@ -215,6 +215,7 @@ def mission_report(mission: Mission, *, today: date | None = None) -> MissionRep
     interest: Counter = Counter()
 
     for meeting in report_meetings(mission):
+        meeting.mission = mission  # local_start/local_end read the zone: no query per meeting
         state, outcome = _state(meeting)
         organisations = list(meeting.partner_organisations.all())
         delegates = list(meeting.attendees.all())
