@@ -24,7 +24,10 @@ class StaticOnlyFetcher(URLFetcher):
         prefix = BASE_URL + settings.STATIC_URL.lstrip("/")
         if not url.startswith(prefix):
             raise ValueError(f"Refused to fetch {url!r}: only the report's static files.")
-        found = finders.find(url[len(prefix) :].split("?")[0].split("#")[0])
+        path = url[len(prefix) :].split("?")[0].split("#")[0]
+        if ".." in path.split("/"):
+            raise ValueError(f"Refused to fetch {url!r}: no way out of the static files.")
+        found = finders.find(path)
         if not found:
             raise ValueError(f"No static file for {url!r}.")
         body = Path(found).read_bytes()

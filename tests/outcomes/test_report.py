@@ -11,6 +11,7 @@ import pytest
 from meetings.models import Meeting
 from meetings.services import meeting_cancel
 from outcomes.models import FollowUp, Outcome
+from outcomes.pdf import StaticOnlyFetcher, html_to_pdf
 from outcomes.report import mission_report
 from tests.builders import (
     local,
@@ -219,3 +220,28 @@ def test_meeting_outside_the_mission_days_gets_its_own_row(mission):
     report = mission_report(mission)
     assert [row.day for row in report.by_day][-1] == date(2025, 3, 11)
     assert Meeting.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.org/static/css/report.css",
+        "file:///etc/passwd",
+        "https://report.invalid/etc/passwd",
+        "https://report.invalid/static/../../etc/passwd",
+        "data:text/css,body{}",
+    ],
+)
+def test_pdf_fetcher_refuses_anything_but_the_static_files(url):
+    with pytest.raises(ValueError):
+        StaticOnlyFetcher().fetch(url)
+
+
+def test_pdf_fetcher_serves_the_report_stylesheet_and_the_pdf_ignores_remote_images():
+    response = StaticOnlyFetcher().fetch("https://report.invalid/static/css/report_pdf.css")
+    assert b"size: A4" in response.read()
+    pdf = html_to_pdf(
+        '<p>Hello</p><img src="http://192.0.2.1/tracker.png"><img src="file:///etc/hostname">',
+        stylesheets=["css/report_pdf.css"],
+    )
+    assert pdf.startswith(b"%PDF-")
