@@ -146,16 +146,26 @@ def load_demo_outcomes(missions: list[Mission], report=lambda message: None) -> 
     created = 0
     for spec in OUTCOMES:
         meeting = meetings.get(UID.format(spec.meeting))
-        if meeting is None or Outcome.objects.filter(meeting=meeting).exists():
+        if meeting is None:
             continue
-        outcome = Outcome(
-            meeting=meeting,
-            held=Outcome.Held.HELD,
-            summary=spec.summary,
-            interest=spec.interest,
-            next_steps=spec.next_steps,
-            notable=spec.notable,
-        )
+        values = {
+            "held": Outcome.Held.HELD,
+            "summary": spec.summary,
+            "interest": spec.interest,
+            "next_steps": spec.next_steps,
+            "notable": spec.notable,
+        }
+        outcome = Outcome.objects.filter(meeting=meeting).first()
+        if outcome is None:
+            outcome = Outcome(meeting=meeting)
+        elif outcome.recorded_by_id or outcome.notable or outcome.interest:
+            continue  # somebody recorded it: theirs
+        elif all(getattr(outcome, name) == value for name, value in values.items()):
+            continue  # loaded before
+        # New, or made without a person (the old Meeting.outcome text moved into Outcome by a
+        # migration): the sources' version.
+        for name, value in values.items():
+            setattr(outcome, name, value)
         outcome.full_clean()
         outcome.save()
         created += 1

@@ -247,3 +247,18 @@ def test_csv_is_the_meetings_sheet(coordinator_client):
     assert [row[0] for row in rows[1:]].count("2025-04-23") == 7
     gm = next(row for row in rows if row[4] == "General Motors at the Warren Technical Center")
     assert (gm[1], gm[2], gm[5], gm[9]) == ("14:30", "16:00", "General Motors", "yes")
+
+
+def test_loader_completes_an_outcome_nobody_recorded_and_keeps_a_coordinators(demo):
+    # As a migration of the old Meeting.outcome text would leave it: words, nothing else.
+    rivian = Outcome.objects.get(meeting__title="Meeting with Rivian")
+    Outcome.objects.filter(pk=rivian.pk).update(summary="Old text", interest="", notable=False)
+    gm = Outcome.objects.get(meeting__title="General Motors at the Warren Technical Center")
+    Outcome.objects.filter(pk=gm.pk).update(
+        summary="Typed by a coordinator", recorded_by=make_coordinator(demo)
+    )
+    call_command("load_demo", verbosity=0)
+    rivian.refresh_from_db()
+    gm.refresh_from_db()
+    assert (rivian.interest, rivian.notable) == ("high", True) and RIVIAN in rivian.summary
+    assert gm.summary == "Typed by a coordinator"
