@@ -13,6 +13,7 @@ PDF (WeasyPrint draws inline SVG). What they promise:
   gets the chart as a sentence; labels and values are escaped.
 """
 
+import re
 from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
@@ -36,9 +37,17 @@ def _svg(
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'aria-labelledby="{ident}-title {ident}-desc" font-family={quoteattr(FONT)} '
         f'font-size="12" fill="{TEXT}">'
-        f'<title id="{ident}-title">{escape(title)}</title>'
-        f'<desc id="{ident}-desc">{escape(desc)}</desc>' + "".join(body) + "</svg>"
+        f'<title id="{ident}-title">{escape(_text(title))}</title>'
+        f'<desc id="{ident}-desc">{escape(_text(desc))}</desc>' + "".join(body) + "</svg>"
     )
+
+
+# Characters XML 1.0 does not allow: typed names and summaries may carry them (pasted text).
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _text(value) -> str:
+    return NOT_XML.sub("", str(value))
 
 
 def _clip(label: str, limit: int = 30) -> str:
@@ -62,7 +71,7 @@ def bar_chart(
 
     `narrow`: half the width (two charts side by side) at the same text size."""
     width, label_width, clip = (WIDTH // 2 - 10, 152, 21) if narrow else (WIDTH, LABEL_WIDTH, 30)
-    rows = [(str(label), int(value)) for label, value in rows]
+    rows = [(_text(label), int(value)) for label, value in rows]
     desc = "; ".join(f"{label}: {value}" for label, value in rows) or empty
     if not rows:
         body = [f'<text x="0" y="18">{escape(empty)}</text>']
@@ -116,8 +125,8 @@ def stacked_bar_chart(
 ) -> str:
     """One horizontal bar per (label, values), split into up to three series, the total after
     it and a legend below. Used for the meetings of each day: held / not held / not recorded."""
-    series = [str(name) for name in series][:3]
-    rows = [(str(label), [int(v) for v in values][: len(series)]) for label, values in rows]
+    series = [_text(name) for name in series][:3]
+    rows = [(_text(label), [int(v) for v in values][: len(series)]) for label, values in rows]
     desc = "; ".join(
         f"{label}: "
         + ", ".join(f"{name} {value}" for name, value in zip(series, values, strict=False))

@@ -245,3 +245,27 @@ def test_pdf_fetcher_serves_the_report_stylesheet_and_the_pdf_ignores_remote_ima
         stylesheets=["css/report_pdf.css"],
     )
     assert pdf.startswith(b"%PDF-")
+
+
+def test_control_characters_in_typed_text_never_break_a_download(client, mission):
+    acme = make_organisation(name="Acme")
+    # Pasted text can carry them; straight to the database, whatever the forms allow.
+    type(acme).objects.filter(pk=acme.pk).update(name="Acme\x0bCorp", sector="Tools\x1b")
+    meeting = make_meeting(
+        mission,
+        local(mission, 2025, 3, 8, 10, 0),
+        local(mission, 2025, 3, 8, 11, 0),
+        partner_organisations=[acme],
+    )
+    Outcome.objects.create(meeting=meeting, summary="Agreed\x0c to meet\x1b again", notable=True)
+    client.force_login(make_coordinator(mission))
+    for path in URLS:
+        response = client.get(f"/missions/{mission.slug}/{path}")
+        assert response.status_code == 200, path
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"/missions/{mission.slug}/report.xlsx").content)
+    )
+    meetings = list(book["Meetings"].iter_rows(values_only=True))
+    assert (meetings[1][5], meetings[1][10]) == ("AcmeCorp", "Agreed to meet again")
+    page = client.get(f"/missions/{mission.slug}/report/").content.decode()
+    assert "ToolsCorp" not in page and "Tools: 1" in page
