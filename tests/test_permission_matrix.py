@@ -250,6 +250,11 @@ TABLE: dict[str, Row] = {
     # --- the programme booklet, PDF (transfer/urls.py): read-only, GET and HEAD ---
     "transfer:mission_booklet": Row(kwargs=_mission, get=MISSION_PAGE, post=POST_ONLY_GET),
     "transfer:member_booklet": Row(kwargs=_member, get=MISSION_PAGE, post=POST_ONLY_GET),
+    # --- the mission report (outcomes/report_urls.py): A's coordinators only; GET only ---
+    "report:page": Row(kwargs=_mission, get=MISSION_PAGE, post=POST_ONLY_GET),
+    "report:pdf": Row(kwargs=_mission, get=MISSION_PAGE, post=POST_ONLY_GET),
+    "report:xlsx": Row(kwargs=_mission, get=MISSION_PAGE, post=POST_ONLY_GET),
+    "report:csv": Row(kwargs=_mission, get=MISSION_PAGE, post=POST_ONLY_GET),
     # --- delegates, by secret token only (meetings/public_urls.py) ---
     "public:delegate_page": Row(
         kwargs=lambda w: {"token": NOBODYS_TOKEN},

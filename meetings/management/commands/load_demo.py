@@ -46,6 +46,11 @@ class Command(BaseCommand):
                     f"at {site}/admin/"
                 )
             )
+        # Outcomes and follow-ups (issue 11), after the demo user who owns the follow-ups;
+        # imported here because outcomes sits above meetings.
+        from outcomes.demo import load_demo_outcomes
+
+        load_demo_outcomes(missions, report=lambda message: self.stdout.write(message))
 
     @transaction.atomic
     def _demo_user(self, missions) -> str:
