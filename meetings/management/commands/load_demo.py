@@ -29,6 +29,11 @@ class Command(BaseCommand):
         if with_demo_user and not settings.DEBUG:
             raise CommandError("--with-demo-user is for local trials: it needs DEBUG=1.")
         missions = load_demo(report=lambda message: self.stdout.write(message))
+        # Lazily: outcomes/ sits above meetings/ (it imports it), so meetings never imports
+        # it at module level; the outcomes need the meetings just scheduled.
+        from outcomes.demo import load_demo_outcomes
+
+        load_demo_outcomes(missions, report=lambda message: self.stdout.write(message))
         titles = ", ".join(mission.slug for mission in missions)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {titles}"))
         if with_demo_user:
