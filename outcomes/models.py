@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from delegations.models import DelegationMember, Organisation
 from meetings.models import Meeting
-from missions.models import Mission
+from missions.models import EARLIEST_DATE, LATEST_DATE, Mission
 
 
 class Interest(models.TextChoices):
@@ -210,12 +210,17 @@ class FollowUp(models.Model):
             errors["owner_user"] = ValidationError(
                 _("This person is not a coordinator of the mission."), code="owner_outside"
             )
+        if self.due_date and not EARLIEST_DATE <= self.due_date <= LATEST_DATE:
+            errors["due_date"] = ValidationError(
+                _("Choose a due date between 2000 and 2100."), code="due_out_of_range"
+            )
         # A follow-up comes out of its meeting: due before that day (in the mission's
         # zone, where the meeting took place) is a typo.
         if (
             self.due_date
             and self.meeting_id
             and "meeting" not in errors
+            and "due_date" not in errors
             and self.due_date < self.meeting.local_start.date()
         ):
             errors["due_date"] = ValidationError(
