@@ -38,7 +38,7 @@ def not_started_error(meeting: Meeting, now: datetime) -> ValidationError | None
     start = meeting.local_start
     return ValidationError(
         _("This meeting has not taken place yet (it starts on %(start)s).")
-        % {"start": f"{formats.date_format(start, 'l j F Y, H:i')} ({meeting.mission.timezone})"},
+        % {"start": f"{formats.date_format(start, 'l j F Y, H:i')} {meeting.mission.timezone}"},
         code="not_yet_held",
     )
 
