@@ -15,6 +15,7 @@ from django.utils import timezone
 from delegations.models import DelegationMember, Organisation, Person
 from meetings.models import Meeting
 from missions.concurrency import HOME_ZONE
+from missions.forms import possible_pk
 from missions.models import Mission
 from outcomes.models import FollowUp
 
@@ -76,14 +77,13 @@ def board(user, filters: dict, today: date) -> Board:
     if status != "all":
         rows = rows.filter(status=status)
     owner = filters.get("owner") or ""
+    kind, _dash, pk = owner.partition("-")
     if owner == "me":
         rows = rows.filter(owner_user=user)
-    elif owner.startswith("user-") and owner[5:].isdigit():
-        rows = rows.filter(owner_user_id=int(owner[5:]))
-    elif owner.startswith("member-") and owner[7:].isdigit():
-        rows = rows.filter(owner_member_id=int(owner[7:]))
-    elif owner == "none":
-        rows = rows.filter(owner_user__isnull=True, owner_member__isnull=True)
+    elif kind == "user" and possible_pk(pk):
+        rows = rows.filter(owner_user_id=int(pk))
+    elif kind == "member" and possible_pk(pk):
+        rows = rows.filter(owner_member_id=int(pk))
     if filters.get("organisation"):
         rows = rows.filter(organisation_id=filters["organisation"])
     if filters.get("mission"):
