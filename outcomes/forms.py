@@ -4,7 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
 from django.utils import formats
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from delegations.models import DelegationMember, Organisation
@@ -174,7 +174,7 @@ class BoardFilterForm(forms.Form):
             *owners,
         ]
         self.fields["status"].choices = [
-            ("", gettext("Open")),
+            ("", pgettext("follow-up status", "Open")),
             ("all", gettext("Any status")),
             *[(v, label) for v, label in FollowUp.Status.choices if v != FollowUp.Status.OPEN],
         ]

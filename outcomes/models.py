@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from delegations.models import DelegationMember, Organisation
@@ -104,7 +105,8 @@ class FollowUpQuerySet(models.QuerySet):
 
 class FollowUp(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        # "Open" alone is the verb elsewhere ("Apri"): the status has its own context.
+        OPEN = "open", pgettext_lazy("follow-up status", "Open")
         DONE = "done", _("Done")
         DROPPED = "dropped", _("Dropped")
 
