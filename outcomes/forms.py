@@ -25,6 +25,7 @@ class OutcomeForm(VersionedFormMixin, forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 4}),
             "next_steps": forms.Textarea(attrs={"rows": 3}),
         }
+        labels = {"held": _("Did it take place?")}
         help_texts = {
             "summary": _("Who said what, what they need; internal, never shown to delegates."),
             "next_steps": _("What was agreed; add each action as a follow-up below."),

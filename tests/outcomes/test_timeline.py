@@ -78,7 +78,7 @@ def test_timeline_shows_missions_newest_first_with_meetings_outcomes_and_follow_
     assert (
         "Tue 22 Apr 2025, 15:30 (America/Detroit) Meeting with Rivian Held · interest high" in page
     )
-    assert "Who: Carlo Materazzo, Stefano Geuna" in page
+    assert "Met: Carlo Materazzo · Delegation: Stefano Geuna" in page
     assert "Rivian will visit Turin." in page
     assert "Agreed next steps: Dates by May." in page
     assert "→ Send the supplier list Overdue · Anna Ferrero · due 15 May 2025" in page
