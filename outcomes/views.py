@@ -286,7 +286,8 @@ def follow_up_board(request):
     # from the address first (a wrong one filters nothing), then the form shows them.
     values = {
         "owner": request.GET.get("owner", ""),
-        "status": request.GET.get("status", ""),
+        # Only known statuses reach the query (PostgreSQL refuses a NUL in a string).
+        "status": _known(request.GET.get("status", ""), ("all", *FollowUp.Status.values)),
         "overdue": request.GET.get("overdue") in ("on", "1", "true"),
         "organisation": _int_or_none(request.GET.get("organisation")),
         "mission": _int_or_none(request.GET.get("mission")),
@@ -314,6 +315,10 @@ def follow_up_board(request):
             "next": request.get_full_path(),
         },
     )
+
+
+def _known(raw: str, allowed) -> str:
+    return raw if raw in allowed else ""
 
 
 def _int_or_none(raw) -> int | None:
