@@ -7,7 +7,7 @@ objects through it or through visible_to querysets -> form -> service -> redirec
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -55,14 +55,17 @@ def _get_follow_up(mission, pk: int) -> FollowUp:
     return follow_up
 
 
-def _next_url(request, default: str) -> str:
-    """Where to go back to: a path of this site from `next`, else `default`."""
+def _redirect_back(request, default: str) -> HttpResponseRedirect:
+    """Back to `next` if it is a path of this site (no scheme, host or control character),
+    else to `default`."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        target.startswith("/")
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(target, allowed_hosts=None)
     ):
-        return target
-    return default
+        return HttpResponseRedirect(target)
+    return HttpResponseRedirect(default)
 
 
 def _outcome_url(meeting: Meeting) -> str:
@@ -160,7 +163,7 @@ def follow_up_create(request, slug: str):
             default = (
                 _outcome_url(follow_up.meeting) if follow_up.meeting else reverse("outcomes:board")
             )
-            return redirect(_next_url(request, default))
+            return _redirect_back(request, default)
     return render(
         request,
         "outcomes/follow_up_form.html",
@@ -208,7 +211,7 @@ def follow_up_edit(request, slug: str, pk: int):
             messages.success(
                 request, _("Follow-up “%(action)s” saved.") % {"action": fields["action"]}
             )
-            return redirect(_next_url(request, reverse("outcomes:board")))
+            return _redirect_back(request, reverse("outcomes:board"))
     return render(
         request,
         "outcomes/follow_up_form.html",
@@ -229,10 +232,10 @@ def follow_up_status(request, slug: str, pk: int):
     mission = get_mission_for_user(request, slug)
     follow_up = _get_follow_up(mission, pk)
     form = StatusForm(request.POST)
-    back = _next_url(request, reverse("outcomes:board"))
+    back = _redirect_back(request, reverse("outcomes:board"))
     if not form.is_valid():
         messages.error(request, _("Choose open, done or dropped."))
-        return redirect(back)
+        return back
     try:
         follow_up_set_status(
             follow_up=follow_up,
@@ -247,17 +250,17 @@ def follow_up_status(request, slug: str, pk: int):
             _("“%(action)s” was changed by somebody else meanwhile: here it is as it is now.")
             % {"action": follow_up.action},
         )
-        return redirect(back)
+        return back
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect(back)
+        return back
     labels = {
         FollowUp.Status.DONE: _("“%(action)s” marked as done."),
         FollowUp.Status.DROPPED: _("“%(action)s” dropped."),
         FollowUp.Status.OPEN: _("“%(action)s” is open again."),
     }
     messages.success(request, labels[form.cleaned_data["status"]] % {"action": follow_up.action})
-    return redirect(back)
+    return back
 
 
 @login_required
@@ -276,7 +279,7 @@ def follow_up_delete_view(request, slug: str, pk: int):
         return redirect("outcomes:follow_up_edit", mission.slug, follow_up.pk)
     messages.success(request, _("Follow-up “%(action)s” deleted.") % {"action": follow_up.action})
     default = _outcome_url(follow_up.meeting) if follow_up.meeting else reverse("outcomes:board")
-    return redirect(_next_url(request, default))
+    return _redirect_back(request, default)
 
 
 @login_required
