@@ -1,7 +1,7 @@
 """A mission file: the JSON document of backups/mission_json.py, its canonical bytes (`dumps`),
 and reading one back (`loads`, then `parse`, which checks everything before anything is written).
 
-Format "trade-mission-planner/mission", version 1: one object, keys in this order:
+Format "trade-mission-planner/mission", version 2: one object, keys in this order:
 
 - `format`, `version`: the header; anything else is refused.
 - `mission`: every field of the Mission (status, zones, buffer, `programme_public`,
@@ -13,9 +13,18 @@ Format "trade-mission-planner/mission", version 1: one object, keys in this orde
   delegation and the meetings use, and their organisation by name.
 - `venues`: the mission's venues; meetings name them.
 - `delegation`: `person` (a ref), role, arrival, departure, notes, token, version, timestamps.
-- `meetings`: every field (`uid`, `sequence`, status, description, internal notes, outcome,
+- `meetings`: every field (`uid`, `sequence`, status, description, internal notes,
   timestamps), `venue` by name, `attendees` and `partner_contacts` as refs,
-  `partner_organisations` by name.
+  `partner_organisations` by name, and `outcome`: null or the Outcome's fields (`held`,
+  `summary`, `interest`, `next_steps`, `notable`, `recorded_by` as a username or null,
+  version, timestamps).
+- `follow_ups`: every follow-up action of the mission: `meeting` by UID or null,
+  `organisation` by name (listed above) or null, `owner_user` (a coordinator's username) or
+  `owner_member` (a delegation ref) or neither, and the other fields.
+
+Version 1 files (before outcomes had their own record) are still read: there a meeting's
+`outcome` is a text, imported as the summary of an outcome marked held, and there are no
+`follow_ups`.
 
 Date-times are ISO 8601 in UTC ("2025-04-22T18:00:00Z", microseconds when there are any),
 dates "YYYY-MM-DD", coordinates decimal strings. Lists are sorted by what identifies their items
@@ -41,9 +50,11 @@ from django.utils.translation import gettext as _
 from delegations.models import DelegationMember, Organisation, Person
 from meetings.models import MEETING_EARLIEST, MEETING_LATEST, Meeting
 from missions.models import EARLIEST_DATE, LATEST_DATE, Mission, Venue
+from outcomes.models import FollowUp, Outcome
 
 FORMAT = "trade-mission-planner/mission"
-VERSION = 1
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_TEXT = 100_000  # characters in any text field (descriptions, notes, outcomes)
 MAX_ITEMS = 20_000  # entries in any list
@@ -67,7 +78,13 @@ VENUE_FIELDS = ("name", "address", "city", "country", "latitude", "longitude", "
 MEMBER_FIELDS = ("role", "arrival", "departure", "notes", "token", "version", "created", "updated")
 MEETING_FIELDS = (
     "uid", "title", "kind", "start", "end", "status", "description", "internal_notes",
-    "outcome", "sequence", "version", "created", "updated",
+    "sequence", "version", "created", "updated",
+)
+OUTCOME_FIELDS = (
+    "held", "summary", "interest", "next_steps", "notable", "version", "created", "updated",
+)
+FOLLOW_UP_FIELDS = (
+    "action", "due_date", "status", "notes", "version", "created", "updated",
 )
 # fmt: on
 # Set straight in the database after the service has saved: `auto_now`/`auto_now_add` (and a
@@ -228,13 +245,16 @@ def parse(data: dict) -> dict:
     check = _Checker()
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise MissionFileError(_("Not a mission file (its “format” is not “%s”).") % FORMAT)
-    if data.get("version") != VERSION:
+    file_version = data.get("version")
+    if type(file_version) is not int or file_version not in READABLE_VERSIONS:
         raise MissionFileError(
             _("Mission file version %(found)s is not supported (this program reads version %(v)d).")
-            % {"found": json.dumps(data.get("version")), "v": VERSION}
+            % {"found": json.dumps(file_version), "v": VERSION}
         )
     keys = ("format", "version", "mission", "coordinators", "organisations", "people")
     keys += ("venues", "delegation", "meetings")
+    if file_version >= 2:
+        keys += ("follow_ups",)
     check.obj(data, "file", keys)
 
     raw = check.obj(data["mission"], "mission", MISSION_FIELDS)
@@ -300,10 +320,12 @@ def parse(data: dict) -> dict:
 
     meetings = []
     keys = (*MEETING_FIELDS, "venue", "attendees", "partner_organisations", "partner_contacts")
+    keys += ("outcome",)
     for n, raw in enumerate(check.items(data["meetings"], "meetings")):
         where = f"meetings[{n}]"
         check.obj(raw, where, keys)
         values = check.fields(Meeting, MEETING_FIELDS, raw, where)
+        values["outcome"] = _outcome(check, raw["outcome"], f"{where}.outcome", file_version)
         venue = raw["venue"]
         if venue is not None and (not isinstance(venue, str) or venue not in venues):
             check.fail(f"{where}.venue", _("“%s” is not listed in the file") % venue)
@@ -321,6 +343,29 @@ def parse(data: dict) -> dict:
         meetings.append(values)
     check.unique([m["uid"] for m in meetings], "meetings", _("UID"))
 
+    follow_ups = []
+    usernames = {c["username"] for c in coordinators}
+    by_uid = {meeting["uid"]: n for n, meeting in enumerate(meetings)}
+    keys = (*FOLLOW_UP_FIELDS, "meeting", "organisation", "owner_user", "owner_member")
+    for n, raw in enumerate(check.items(data.get("follow_ups", []), "follow_ups")):
+        where = f"follow_ups[{n}]"
+        check.obj(raw, where, keys)
+        values = check.fields(FollowUp, FOLLOW_UP_FIELDS, raw, where)
+        for key, known in (
+            ("meeting", by_uid),
+            ("organisation", organisations),
+            ("owner_user", usernames),
+            ("owner_member", delegation),
+        ):
+            value = raw[key]
+            if value is not None and (not isinstance(value, str) or value not in known):
+                check.fail(f"{where}.{key}", _("“%s” is not listed in the file") % value)
+        if raw["owner_user"] is not None and raw["owner_member"] is not None:
+            check.fail(where, _("a follow-up has one owner"))
+        values["meeting"] = by_uid.get(raw["meeting"])
+        values.update({key: raw[key] for key in ("organisation", "owner_user", "owner_member")})
+        follow_ups.append(values)
+
     return {
         "mission": mission,
         "coordinators": coordinators,
@@ -329,7 +374,24 @@ def parse(data: dict) -> dict:
         "venues": venues,
         "delegation": delegation,
         "meetings": meetings,
+        "follow_ups": follow_ups,
     }
+
+
+def _outcome(check: _Checker, raw, where: str, file_version: int) -> dict | None:
+    """A meeting's outcome: null or an object (version 2), a text (version 1)."""
+    if file_version == 1:
+        summary = check.text(raw, where)
+        return {"held": Outcome.Held.HELD, "summary": summary} if summary else None
+    if raw is None:
+        return None
+    check.obj(raw, where, (*OUTCOME_FIELDS, "recorded_by"))
+    values = check.fields(Outcome, OUTCOME_FIELDS, raw, where)
+    recorded_by = raw["recorded_by"]
+    if recorded_by is not None:
+        recorded_by = check.text(recorded_by, f"{where}.recorded_by", 150)
+    values["recorded_by"] = recorded_by
+    return values
 
 
 def check_slug(slug: str) -> None:

@@ -13,11 +13,13 @@ from django.db import DatabaseError, models, transaction
 from django.utils.translation import gettext as _
 
 from backups.mission_file import (
+    FOLLOW_UP_FIELDS,
     FORMAT,
     MEETING_FIELDS,
     MEMBER_FIELDS,
     MISSION_FIELDS,
     ORGANISATION_FIELDS,
+    OUTCOME_FIELDS,
     PERSON_FIELDS,
     STAMPS,
     VENUE_FIELDS,
@@ -32,6 +34,8 @@ from meetings.models import Meeting, new_uid
 from meetings.services import meeting_save
 from missions.models import Mission, Venue, new_secret
 from missions.services import mission_save, venue_save
+from outcomes.models import FollowUp
+from outcomes.services import follow_up_save, outcome_save
 
 CHANGE_REASON = "Imported from a mission file"
 AUTO = ("created", "updated")  # auto_now_add / auto_now: a constructor cannot set them
@@ -53,7 +57,7 @@ def _values(obj: models.Model, names: tuple[str, ...]) -> dict:
         if isinstance(field, models.DateTimeField):
             value = _utc(value)
         elif isinstance(field, models.DateField):
-            value = value.isoformat()
+            value = None if value is None else value.isoformat()
         elif isinstance(field, models.DecimalField):
             value = None if value is None else str(value)
         out[name] = value
@@ -69,9 +73,12 @@ def export_mission(mission: Mission) -> dict:
     venues = list(mission.venues.order_by("name"))
     members = list(mission.members.select_related("person__organisation"))
     meetings = list(
-        mission.meetings.select_related("venue").prefetch_related(
+        mission.meetings.select_related("venue", "result__recorded_by").prefetch_related(
             "attendees", "partner_organisations", "partner_contacts__organisation"
         )
+    )
+    follow_ups = list(
+        mission.follow_ups.select_related("meeting", "organisation", "owner_user", "owner_member")
     )
     people = {member.person.pk: member.person for member in members}
     for meeting in meetings:
@@ -79,6 +86,7 @@ def export_mission(mission: Mission) -> dict:
     organisations = {p.organisation.pk: p.organisation for p in people.values() if p.organisation}
     for meeting in meetings:
         organisations.update((o.pk, o) for o in meeting.partner_organisations.all())
+    organisations.update((f.organisation.pk, f.organisation) for f in follow_ups if f.organisation)
 
     ordered_people = sorted(people.values(), key=_person_key)
     refs = {person.pk: f"person-{n}" for n, person in enumerate(ordered_people, start=1)}
@@ -89,6 +97,14 @@ def export_mission(mission: Mission) -> dict:
         return (name.lower(), name)
 
     meetings.sort(key=lambda m: (m.start, m.end, m.title, m.uid))
+    follow_ups.sort(
+        key=lambda f: (
+            f.due_date.isoformat() if f.due_date else "",
+            f.action,
+            f.meeting.uid if f.meeting else "",
+            f.created,
+        )
+    )
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -127,9 +143,30 @@ def export_mission(mission: Mission) -> dict:
                 "partner_contacts": sorted(
                     (refs[p.pk] for p in meeting.partner_contacts.all()), key=_ref_order
                 ),
+                "outcome": _outcome_values(meeting),
             }
             for meeting in meetings
         ],
+        "follow_ups": [
+            {
+                **_values(follow_up, FOLLOW_UP_FIELDS),
+                "meeting": follow_up.meeting.uid if follow_up.meeting else None,
+                "organisation": org_names.get(follow_up.organisation_id),
+                "owner_user": follow_up.owner_user.username if follow_up.owner_user else None,
+                "owner_member": member_refs.get(follow_up.owner_member_id),
+            }
+            for follow_up in follow_ups
+        ],
+    }
+
+
+def _outcome_values(meeting: Meeting) -> dict | None:
+    outcome = getattr(meeting, "result", None)
+    if outcome is None:
+        return None
+    return {
+        **_values(outcome, OUTCOME_FIELDS),
+        "recorded_by": outcome.recorded_by.username if outcome.recorded_by else None,
     }
 
 
@@ -216,6 +253,27 @@ def _refuse_clashes(doc: dict, slug: str) -> None:
             )
             % {"uid": clash.uid, "title": clash.title, "mission": clash.mission.slug}
         )
+
+
+def _write_outcome(meeting: Meeting, values: dict) -> None:
+    recorded_by = None
+    if values.get("recorded_by"):
+        recorded_by = get_user_model().objects.filter(username=values["recorded_by"]).first()
+    with _saving(_("outcome of “%s”") % meeting.title):
+        # A backup brings back what was recorded: the clock rule ("not before the meeting")
+        # held when it was written, and files from before the rule carry plain texts.
+        outcome = outcome_save(
+            meeting=meeting,
+            user=recorded_by,
+            now=max(meeting.start, meeting.end),
+            **{
+                n: values[n]
+                for n in ("held", "summary", "interest", "next_steps", "notable")
+                if n in values
+            },
+        )
+    if "version" in values:
+        _stamp(outcome, values)
 
 
 def _without(names: tuple[str, ...], *dropped: str) -> tuple[str, ...]:
@@ -393,12 +451,14 @@ def _write(doc: dict, slug: str, create_users: bool, notes: list[str]) -> Missio
         _stamp(member, values)
         members[ref] = member
 
+    meetings: list[Meeting] = []
     for values in doc["meetings"]:
         meeting = Meeting(
             mission=mission,
             venue=venues[values["venue"]] if values["venue"] else None,
             **{n: values[n] for n in _without(MEETING_FIELDS, *AUTO)},
         )
+        meetings.append(meeting)
         meeting._change_reason = CHANGE_REASON
         with _saving(_("meeting “%(title)s” (%(uid)s)") % values):
             meeting_save(
@@ -408,6 +468,24 @@ def _write(doc: dict, slug: str, create_users: bool, notes: list[str]) -> Missio
                 partner_contacts=[people[ref] for ref in values["partner_contacts"]],
             )
         _stamp(meeting, values, "sequence")
+        if values["outcome"]:
+            _write_outcome(meeting, values["outcome"])
+
+    for values in doc["follow_ups"]:
+        follow_up = FollowUp(mission=mission)
+        follow_up._change_reason = CHANGE_REASON
+        # A coordinator missing here (reported above) leaves the action without an owner.
+        owner_user = next((u for u in coordinators if u.username == values["owner_user"]), None)
+        with _saving(_("follow-up “%s”") % values["action"]):
+            follow_up_save(
+                follow_up=follow_up,
+                meeting=meetings[values["meeting"]] if values["meeting"] is not None else None,
+                organisation=organisations.get(values["organisation"]),
+                owner_user=owner_user,
+                owner_member=members.get(values["owner_member"]),
+                **{n: values[n] for n in _without(FOLLOW_UP_FIELDS, *STAMPS)},
+            )
+        _stamp(follow_up, values)
 
     # Last: saving meetings touches the mission's `updated`.
     _stamp(mission, doc["mission"])

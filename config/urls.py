@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("transfer.urls")),
     path("", include("outcomes.report_urls")),
+    path("", include("outcomes.urls")),
 ]
 
 # A database outage answers 503 with Retry-After; every other error templates/500.html.

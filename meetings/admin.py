@@ -93,7 +93,7 @@ class MeetingAdmin(VersionedAdminMixin, HistoryAdmin):
             {"fields": ("start", "end", "venue")},
         ),
         (_("Who"), {"fields": ("attendees", "partner_organisations", "partner_contacts")}),
-        (_("Notes"), {"fields": ("description", "internal_notes", "outcome")}),
+        (_("Notes"), {"fields": ("description", "internal_notes")}),
         (
             _("Calendar"),
             {"fields": ("uid", "sequence", "created", "updated"), "classes": ["collapse"]},

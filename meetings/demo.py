@@ -246,7 +246,6 @@ class DemoMeeting:
     partners: list[str] = field(default_factory=list)
     contacts: list[str] = field(default_factory=list)
     description: str = ""
-    outcome: str = ""
     internal_notes: str = ""
     status: str = Meeting.Status.CONFIRMED
 
@@ -357,10 +356,6 @@ VTM_MICHIGAN = DemoMission(
             description=(
                 "Meeting with Carlo Materazzo, Vice President Manufacturing of Rivian, "
                 "the US electric-vehicle maker."
-            ),
-            outcome=(
-                "Exploratory dialogue on a possible Rivian mission to Turin to meet the "
-                "local supply chain."
             ),
             internal_notes="Follow up on dates for a Rivian visit during VTM Torino 2026.",
         ),
@@ -639,7 +634,6 @@ def _mission(spec: DemoMission, people: dict[str, Person], organisations, report
             partner_organisations=[organisations[name] for name in item.partners],
             partner_contacts=[people[key] for key in item.contacts],
             description=item.description,
-            outcome=item.outcome,
             internal_notes=item.internal_notes,
         )
         created += 1

@@ -50,7 +50,6 @@ class MeetingAdminForm(MissionLocalTimesMixin, VersionedFormMixin, forms.ModelFo
             "partner_contacts",
             "description",
             "internal_notes",
-            "outcome",
         )
 
     def clean(self):
@@ -149,12 +148,10 @@ class MeetingForm(MissionLocalTimesMixin, VersionedFormMixin, forms.ModelForm):
             "partner_contacts",
             "description",
             "internal_notes",
-            "outcome",
         )
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "internal_notes": forms.Textarea(attrs={"rows": 2}),
-            "outcome": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, mission, user, check_url: str = "", **kwargs):
@@ -279,10 +276,8 @@ class MeetingForm(MissionLocalTimesMixin, VersionedFormMixin, forms.ModelForm):
                 ),
             ),
             "description",
-            Row(
-                Column("internal_notes", css_class="col-md-6"),
-                Column("outcome", css_class="col-md-6"),
-            ),
+            # The outcome has its own page (outcomes/), linked from the meeting's side panel.
+            "internal_notes",
             Submit("save", gettext_lazy("Save meeting")),
         )
 

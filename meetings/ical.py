@@ -187,7 +187,7 @@ class EventData:
 
     `EventData.of(meeting)` reads a prefetched Meeting; feeds of many meetings build it from
     plain rows instead (meetings.calendars), which is several times faster than model
-    instances for a thousand meetings. Nothing internal (notes, outcome) is ever in here.
+    instances for a thousand meetings. Nothing internal (notes, outcomes) is ever in here.
     """
 
     pk: int

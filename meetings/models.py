@@ -28,7 +28,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(mission=mission)
 
     def visible_to(self, user) -> "MeetingQuerySet":
-        """Meetings (internal notes and outcomes included) of the missions the user plans."""
+        """Meetings (internal notes included) of the missions the user plans."""
         return self.filter(mission__in=Mission.objects.visible_to(user).values("pk"))
 
     def editable_by(self, user) -> "MeetingQuerySet":
@@ -113,9 +113,6 @@ class Meeting(models.Model):
     )
     internal_notes = models.TextField(
         _("internal notes"), blank=True, help_text=_("Coordinators only; never in a feed.")
-    )
-    outcome = models.TextField(
-        _("outcome"), blank=True, help_text=_("What came out of it (coordinators only).")
     )
     uid = models.CharField(_("calendar UID"), max_length=255, unique=True, default=new_uid)
     sequence = models.PositiveIntegerField(_("calendar sequence"), default=0)

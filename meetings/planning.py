@@ -221,7 +221,9 @@ class Agenda:
 
 def mission_agenda(mission: Mission) -> Agenda:
     """Five queries: meetings (with venue), attendees, partner organisations, contacts, members."""
-    meetings = list(Meeting.objects.filter(mission=mission).with_details())
+    # "result": the outcome (outcomes.Outcome, by its related name) for the agenda's badges,
+    # joined here so that a row never asks for it alone.
+    meetings = list(Meeting.objects.filter(mission=mission).with_details().select_related("result"))
     for meeting in meetings:
         # One Mission object for all, so per-meeting tz lookups stay cheap and consistent.
         meeting.mission = mission

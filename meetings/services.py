@@ -97,7 +97,6 @@ def meeting_schedule(
     partner_contacts: Iterable[Person] = (),
     description: str = "",
     internal_notes: str = "",
-    outcome: str = "",
     uid: str | None = None,
 ) -> Meeting:
     meeting = Meeting(
@@ -110,7 +109,6 @@ def meeting_schedule(
         status=status,
         description=description,
         internal_notes=internal_notes,
-        outcome=outcome,
     )
     if uid:
         meeting.uid = uid
@@ -342,7 +340,7 @@ def deleted_meetings(mission: Mission) -> list:
 @transaction.atomic
 def meeting_restore(*, mission: Mission, deleted) -> tuple[Meeting, list[str]]:
     """Bring a deleted meeting back as it was: same id (if free), UID, SEQUENCE, times,
-    notes and outcome, venue (if it still exists), the attendees still in the delegation
+    notes, venue (if it still exists), the attendees still in the delegation
     and the partners still in the directory. Returns the meeting and what could not come
     back, in words.
     """

@@ -46,7 +46,10 @@ from missions.views import add_service_errors, get_mission_for_user
 
 
 def _get_meeting(mission, pk: int) -> Meeting:
-    return get_object_or_404(Meeting.objects.filter(mission=mission).select_related("venue"), pk=pk)
+    # "result": its outcome (outcomes/), shown in the page's side panel without a query more.
+    return get_object_or_404(
+        Meeting.objects.filter(mission=mission).select_related("venue", "result"), pk=pk
+    )
 
 
 def _agenda_context(request, slug: str) -> dict:

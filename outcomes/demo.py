@@ -23,6 +23,7 @@ from delegations.models import DelegationMember, Organisation
 from meetings.models import Meeting
 from missions.models import Mission
 from outcomes.models import FollowUp, Interest, Outcome
+from outcomes.services import follow_up_save, outcome_save
 
 MISSION_SLUG = "vtm-michigan-2025"
 UID = "vtm-michigan-2025-{}@demo.trade-mission-planner"
@@ -134,8 +135,6 @@ def _owner(mission: Mission) -> dict:
 
 @transaction.atomic
 def load_demo_outcomes(missions: list[Mission], report=lambda message: None) -> None:
-    # services: i11-outcomes (outcome_save, follow_up_save): until they exist the rows go
-    # through full_clean() + save(), the same checks the services will run.
     mission = next((m for m in missions if m.slug == MISSION_SLUG), None)
     if mission is None:
         return
@@ -155,19 +154,16 @@ def load_demo_outcomes(missions: list[Mission], report=lambda message: None) -> 
             "next_steps": spec.next_steps,
             "notable": spec.notable,
         }
-        outcome = Outcome.objects.filter(meeting=meeting).first()
-        if outcome is None:
-            outcome = Outcome(meeting=meeting)
-        elif outcome.recorded_by_id or outcome.notable or outcome.interest:
+        outcome = meeting.result if hasattr(meeting, "result") else None
+        if outcome is not None and (outcome.recorded_by_id or outcome.notable or outcome.interest):
             continue  # somebody recorded it: theirs
-        elif all(getattr(outcome, name) == value for name, value in values.items()):
+        if outcome is not None and all(
+            getattr(outcome, name) == value for name, value in values.items()
+        ):
             continue  # loaded before
         # New, or made without a person (the old Meeting.outcome text moved into Outcome by a
         # migration): the sources' version.
-        for name, value in values.items():
-            setattr(outcome, name, value)
-        outcome.full_clean()
-        outcome.save()
+        outcome_save(meeting=meeting, **values)
         created += 1
     organisations = {
         o.name: o for o in Organisation.objects.filter(name__in=["Rivian", "General Motors"])
@@ -178,8 +174,8 @@ def load_demo_outcomes(missions: list[Mission], report=lambda message: None) -> 
         if action in existing:
             continue
         owner = owner or _owner(mission)
-        follow_up = FollowUp(
-            mission=mission,
+        follow_up_save(
+            follow_up=FollowUp(mission=mission),
             meeting=meetings.get(UID.format(meeting_slug)),
             organisation=organisations.get(organisation) if organisation else None,
             action=action,
@@ -187,8 +183,6 @@ def load_demo_outcomes(missions: list[Mission], report=lambda message: None) -> 
             status=status,
             **owner,
         )
-        follow_up.full_clean()
-        follow_up.save()
         created += 1
     if created:
         report(f"{mission.slug}: {created} outcome(s) and follow-up(s) recorded")

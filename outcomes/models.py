@@ -8,11 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from delegations.models import DelegationMember, Organisation
 from meetings.models import Meeting
-from missions.models import Mission
+from missions.models import EARLIEST_DATE, LATEST_DATE, Mission
 
 
 class Interest(models.TextChoices):
@@ -70,6 +71,26 @@ class Outcome(models.Model):
     def __str__(self) -> str:
         return str(self.meeting)
 
+    def clean(self) -> None:
+        # Whether the meeting has started depends on the clock: outcome_save checks that.
+        if (
+            self.meeting_id
+            and self.held == self.Held.HELD
+            and self.meeting.status == Meeting.Status.CANCELLED
+        ):
+            raise ValidationError(
+                {
+                    "held": ValidationError(
+                        _("This meeting was cancelled: it cannot have been held."),
+                        code="held_but_cancelled",
+                    )
+                }
+            )
+
+    @property
+    def is_held(self) -> bool:
+        return self.held == self.Held.HELD
+
 
 class FollowUpQuerySet(models.QuerySet):
     def visible_to(self, user) -> "FollowUpQuerySet":
@@ -84,7 +105,8 @@ class FollowUpQuerySet(models.QuerySet):
 
 class FollowUp(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        # "Open" alone is the verb elsewhere ("Apri"): the status has its own context.
+        OPEN = "open", pgettext_lazy("follow-up status", "Open")
         DONE = "done", _("Done")
         DROPPED = "dropped", _("Dropped")
 
@@ -153,6 +175,21 @@ class FollowUp(models.Model):
     def __str__(self) -> str:
         return self.action
 
+    @property
+    def owner(self):
+        return self.owner_user or self.owner_member
+
+    @property
+    def owner_label(self) -> str:
+        if self.owner_user_id:
+            return self.owner_user.get_full_name() or self.owner_user.get_username()
+        if self.owner_member_id:
+            return self.owner_member.person.full_name
+        return ""
+
+    def is_overdue(self, today) -> bool:
+        return bool(self.status == self.Status.OPEN and self.due_date and self.due_date < today)
+
     def clean(self) -> None:
         errors = {}
         if self.meeting_id and self.mission_id and self.meeting.mission_id != self.mission_id:
@@ -166,6 +203,32 @@ class FollowUp(models.Model):
         ):
             errors["owner_member"] = ValidationError(
                 _("This delegate is not in the mission's delegation."), code="owner_outside"
+            )
+        if (
+            self.owner_user_id
+            and self.mission_id
+            and not self.mission.coordinators.filter(pk=self.owner_user_id).exists()
+        ):
+            errors["owner_user"] = ValidationError(
+                _("This person is not a coordinator of the mission."), code="owner_outside"
+            )
+        if self.due_date and not EARLIEST_DATE <= self.due_date <= LATEST_DATE:
+            errors["due_date"] = ValidationError(
+                _("Choose a due date between 2000 and 2100."), code="due_out_of_range"
+            )
+        # A follow-up comes out of its meeting: due before that day (in the mission's
+        # zone, where the meeting took place) is a typo.
+        if (
+            self.due_date
+            and self.meeting_id
+            and "meeting" not in errors
+            and "due_date" not in errors
+            and self.due_date < self.meeting.local_start.date()
+        ):
+            errors["due_date"] = ValidationError(
+                _("The due date is before the meeting (%(day)s)."),
+                code="due_before_meeting",
+                params={"day": self.meeting.local_start.date().isoformat()},
             )
         if errors:
             raise ValidationError(errors)

@@ -94,7 +94,6 @@ def meeting_post(mission, **overrides):
         "end_1": "15:00",
         "description": "",
         "internal_notes": "",
-        "outcome": "",
     }
     data.update(overrides)
     return data

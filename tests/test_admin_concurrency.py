@@ -60,20 +60,20 @@ def test_a_stale_admin_save_is_a_form_error_and_saving_again_applies_it(anna, br
     assert bruno_form["version"] == "1"
     assert anna.post(url, {**anna_form, "title": "GM at Warren"}).status_code == 302
 
-    response = bruno.post(url, {**bruno_form, "outcome": "Two follow-ups"})
+    response = bruno.post(url, {**bruno_form, "description": "Two follow-ups"})
 
     assert response.status_code == 200
     page = text(response)
     assert "Anna Admin saved this meeting at" in page
     assert "Title is now “GM at Warren” (your form: “GM”)" in page
     stored = Meeting.objects.get(pk=meeting.pk)
-    assert (stored.title, stored.outcome, stored.version) == ("GM at Warren", "", 2)
+    assert (stored.title, stored.description, stored.version) == ("GM at Warren", "", 2)
     again = form_fields(response.content.decode(), "meeting_form")
-    assert (again["version"], again["outcome"]) == ("2", "Two follow-ups")
+    assert (again["version"], again["description"]) == ("2", "Two follow-ups")
     assert bruno.post(url, again).status_code == 302
     stored = Meeting.objects.get(pk=meeting.pk)
     # Saving his version again put back his whole form, his title included: deliberately.
-    assert (stored.title, stored.outcome, stored.version) == ("GM", "Two follow-ups", 3)
+    assert (stored.title, stored.description, stored.version) == ("GM", "Two follow-ups", 3)
 
 
 def test_a_race_between_validation_and_save_is_a_form_error_not_a_500(anna, meeting, monkeypatch):
@@ -95,7 +95,7 @@ def test_a_race_between_validation_and_save_is_a_form_error_not_a_500(anna, meet
     monkeypatch.setattr(
         VersionedFormMixin, "_check_stored_version", validated_before_the_other_save
     )
-    response = anna.post(url, {**form, "outcome": "Signed"})
+    response = anna.post(url, {**form, "description": "Signed"})
 
     assert response.status_code == 200
     assert len(calls) == 2  # refused by the service, then shown again with the error
@@ -104,7 +104,8 @@ def test_a_race_between_validation_and_save_is_a_form_error_not_a_500(anna, meet
     assert "Somebody saved this meeting at" in page
     assert "Internal notes is now “Bring the badges”" in page
     stored = Meeting.objects.get(pk=meeting.pk)
-    assert (stored.outcome, stored.internal_notes, stored.version) == ("", "Bring the badges", 2)
+    stored_values = (stored.description, stored.internal_notes, stored.version)
+    assert stored_values == ("", "Bring the badges", 2)
 
 
 @pytest.mark.parametrize("kind", ["mission", "organisation", "person", "delegationmember"])

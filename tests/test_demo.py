@@ -80,7 +80,8 @@ def test_rivian_meeting_with_carlo_materazzo_on_22_april(demo):
     assert rivian.local_start.date() == date(2025, 4, 22)
     contacts = [(p.full_name, p.position) for p in rivian.partner_contacts.all()]
     assert contacts == [("Carlo Materazzo", "Vice President Manufacturing")]
-    assert "possible Rivian mission to Turin" in rivian.outcome
+    assert "possible Rivian mission to Turin" in rivian.result.summary
+    assert (rivian.result.held, rivian.result.interest) == ("held", "high")
     # Illustrative 15:30 Detroit time (EDT, UTC-4).
     assert rivian.start == datetime(2025, 4, 22, 19, 30, tzinfo=UTC)
 

@@ -260,7 +260,6 @@ def meeting_fields(draw, world):
                 "partner_contacts": maybe([], pk_lists(world["contact"].pk)),
                 "description": maybe("", TEXT),
                 "internal_notes": maybe("", TEXT),
-                "outcome": maybe("", TEXT),
             }
         )
     )

@@ -61,6 +61,8 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
+from outcomes.models import FollowUp
+from outcomes.services import follow_up_save, outcome_save
 from tests.builders import (
     local,
     make_coordinator,
@@ -100,6 +102,10 @@ def _member(w) -> dict:
 
 def _meeting(w) -> dict:
     return {"slug": w.mission_a.slug, "pk": w.meeting_a.pk}
+
+
+def _follow_up(w) -> dict:
+    return {"slug": w.mission_a.slug, "pk": w.follow_up_a.pk}
 
 
 # A page of mission A: its coordinators and superusers only; anyone else 404 (never reveal it).
@@ -281,6 +287,26 @@ TABLE: dict[str, Row] = {
         get=SECRET_GET,
         post=SAFE_ONLY,
     ),
+    # --- outcomes and follow-ups (outcomes/urls.py): internal, A's coordinators only ---
+    # Posted empty: "held" is required, the form again with the message; nothing saved.
+    "outcomes:outcome": Row(kwargs=_meeting, get=MISSION_PAGE, post=MISSION_FORM_POST),
+    "outcomes:follow_up_create": Row(kwargs=_mission, get=MISSION_PAGE, post=MISSION_FORM_POST),
+    "outcomes:follow_up_edit": Row(kwargs=_follow_up, get=MISSION_PAGE, post=MISSION_FORM_POST),
+    # Quick buttons of the board: done, with the version shown.
+    "outcomes:follow_up_status": Row(
+        kwargs=_follow_up,
+        data=lambda w: {"status": "done", "version": w.follow_up_a.version},
+        get=POST_ONLY_GET,
+        post=MISSION_ACTION,
+    ),
+    "outcomes:follow_up_delete": Row(kwargs=_follow_up, get=POST_ONLY_GET, post=MISSION_ACTION),
+    # Across the missions each coordinator plans (B sees an empty board).
+    "outcomes:board": Row(get=ANY_COORDINATOR, post=ANY_COORDINATOR),
+    # The shared directory's organisation; what is shown is scoped by mission (tested in
+    # tests/outcomes/test_timeline.py).
+    "outcomes:organisation_timeline": Row(
+        kwargs=lambda w: {"pk": w.rivian.pk}, get=ANY_COORDINATOR, post=ANY_COORDINATOR
+    ),
     # --- Django's own: language switch and accounts ---
     # Back to the home page (no `next`), whoever asks: it only sets a cookie.
     "set_language": Row(get=(DONE,) * 6, post=(DONE,) * 6),
@@ -312,6 +338,8 @@ ADMIN_MODELS = {
     "delegations_person": lambda w: w.member_a.person.pk,
     "delegations_delegationmember": lambda w: w.member_a.pk,
     "meetings_meeting": lambda w: w.meeting_a.pk,
+    "outcomes_outcome": lambda w: w.outcome_a.pk,
+    "outcomes_followup": lambda w: w.follow_up_a.pk,
 }
 for _model, _pk in ADMIN_MODELS.items():
     TABLE[f"admin:{_model}_changelist"] = Row(get=ADMIN_ONLY, post=ADMIN_ONLY)
@@ -381,7 +409,17 @@ def world(mailoutbox):
         internal_notes="INTERNAL-NOTE-OF-A",
     )
     member_b = make_member(mission_b)
+    # Internal: an outcome and a follow-up of A's meeting (outcomes/).
+    outcome_a = outcome_save(meeting=meeting_a, summary="OUTCOME-OF-A")
+    follow_up_a = follow_up_save(
+        follow_up=FollowUp(mission=mission_a),
+        action="FOLLOW-UP-OF-A",
+        meeting=meeting_a,
+        owner_member=member_a,
+    )
     return SimpleNamespace(
+        outcome_a=outcome_a,
+        follow_up_a=follow_up_a,
         mission_a=mission_a,
         mission_b=mission_b,
         venue_a=venue_a,
@@ -406,7 +444,7 @@ def world(mailoutbox):
 def _database() -> dict:
     """Every row of our apps' tables (history and m2m included) and of the users."""
     models = [get_user_model()]
-    for label in ("missions", "delegations", "meetings"):
+    for label in ("missions", "delegations", "meetings", "outcomes"):
         models.extend(apps.get_app_config(label).get_models(include_auto_created=True))
     return {
         model._meta.db_table: list(model._default_manager.order_by("pk").values_list())

@@ -2,7 +2,7 @@
 copies of it without looking at primary keys."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from html.parser import HTMLParser
 
@@ -14,6 +14,8 @@ from meetings import calendars
 from meetings.models import Meeting
 from meetings.services import meeting_cancel, meeting_save
 from missions.models import Mission
+from outcomes.models import FollowUp, Interest, Outcome
+from outcomes.services import follow_up_save, outcome_save
 from tests.builders import (
     local,
     make_coordinator,
@@ -127,7 +129,32 @@ def make_full_mission(slug: str = "vtm-michigan-2025") -> Mission:
         partner_contacts=[contact],
         description="Supplier opportunities.",
         internal_notes="SECRET-INTERNAL-NOTE",
-        outcome="Follow-up in May.",
+    )
+    anna = mission.coordinators.get(username=f"{slug}-anna")
+    outcome_save(
+        meeting=rivian_meeting,
+        user=anna,
+        held=Outcome.Held.HELD,
+        interest=Interest.HIGH,
+        summary="Follow-up in May.",
+        next_steps="Send the supplier list.",
+        notable=True,
+    )
+    follow_up_save(
+        follow_up=FollowUp(mission=mission),
+        meeting=rivian_meeting,
+        organisation=rivian,
+        action="Send Rivian the supplier list",
+        owner_user=anna,
+        due_date=date(2025, 5, 15),
+        notes="Ask Carlo which plants.",
+    )
+    follow_up_save(
+        follow_up=FollowUp(mission=mission),
+        organisation=regione,
+        action="Invite Regione to VTM Torino 2026",
+        owner_member=head,
+        status=FollowUp.Status.DONE,
     )
     # Moved twice: SEQUENCE 2.
     for minutes in (30, 60):
@@ -180,6 +207,8 @@ def _natural(obj):
         return ("member", _natural(obj.person))
     if isinstance(obj, get_user_model()):
         return ("user", obj.username)
+    if isinstance(obj, Meeting):
+        return ("meeting", obj.start, obj.title)
     return ("venue", obj.name)
 
 
@@ -225,7 +254,16 @@ def snapshot(mission: Mission, skip: tuple = ()) -> dict:
             ),
             "partner_contacts": sorted(person(p) for p in meeting.partner_contacts.all()),
         }
+    outcomes = {
+        (meeting.start, meeting.title): fields(meeting.result, skip)
+        for meeting in mission.meetings.filter(result__isnull=False).select_related("result")
+    }
+    follow_ups = sorted(
+        (fields(f, (*skip, "mission")) for f in mission.follow_ups.all()), key=lambda f: f["action"]
+    )
     return {
+        "outcomes": outcomes,
+        "follow_ups": follow_ups,
         "mission": fields(mission, skip),
         "coordinators": sorted(u.username for u in mission.coordinators.all()),
         "venues": {v.name: fields(v, skip) for v in mission.venues.all()},

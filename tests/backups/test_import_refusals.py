@@ -139,7 +139,8 @@ DELETE = object()
 
 MALFORMED = [
     (set_in("format", "something/else"), "Not a mission file"),
-    (set_in("version", 2), "Mission file version 2 is not supported"),
+    (set_in("version", 3), "Mission file version 3 is not supported"),
+    (set_in("version", True), "Mission file version true is not supported"),
     (set_in("version", "1"), 'Mission file version "1" is not supported'),
     (set_in("mission.title", DELETE), "mission: missing title"),
     (set_in("meetings.0.colour", "red"), "meetings[0]: unknown colour"),
@@ -163,7 +164,10 @@ MALFORMED = [
     (set_in("delegation.0.arrival", "1900-01-01T00:00:00Z"), "delegation[0].arrival: dates"),
     (set_in("mission.created", "2200-01-01T00:00:00Z"), "mission.created: dates must lie"),
     (set_in("mission.title", "x" * 201), "mission.title: longer than 200 characters"),
-    (set_in("meetings.0.outcome", "x" * 100_001), "meetings[0].outcome: longer than 100000"),
+    (
+        set_in("meetings.0.outcome.summary", "x" * 100_001),
+        "meetings[0].outcome.summary: longer than 100000",
+    ),
     (set_in("mission.title", "a\x00b"), "mission.title: contains a NUL character"),
     (set_in("venues.0.latitude", 40.5), "venues[0].latitude: expected a decimal number"),
     (set_in("venues.0.latitude", "NaN"), "venues[0].latitude: expected a decimal number"),

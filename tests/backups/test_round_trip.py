@@ -44,12 +44,18 @@ def test_two_exports_of_the_same_data_are_byte_identical():
     first = export_bytes(mission)
     assert export_bytes(mission) == first
     data = json.loads(first)
-    assert (data["format"], data["version"]) == ("trade-mission-planner/mission", 1)
+    assert (data["format"], data["version"]) == ("trade-mission-planner/mission", 2)
     rivian = next(m for m in data["meetings"] if m["title"] == "Meeting with Rivian")
     assert rivian["sequence"] == 2
     assert rivian["internal_notes"] == "SECRET-INTERNAL-NOTE"
     assert rivian["start"] == "2025-04-22T19:30:00Z"  # 15:30 in Detroit, in UTC
     assert rivian["venue"] == "Rivian plant"
+    assert rivian["outcome"]["summary"] == "Follow-up in May."
+    assert rivian["outcome"]["recorded_by"] == "vtm-michigan-2025-anna"
+    assert [f["action"] for f in data["follow_ups"]] == [
+        "Invite Regione to VTM Torino 2026",
+        "Send Rivian the supplier list",
+    ]
     assert not {"pk", "id"} & keys_of(data)  # no primary key is written
 
 

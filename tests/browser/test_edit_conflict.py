@@ -63,8 +63,8 @@ def test_the_second_to_save_sees_the_change_and_saves_theirs_deliberately(
     anna.get_by_role("button", name="Save meeting").click()
     expect(anna.get_by_text("“Meeting with Rivian” saved.")).to_be_visible()
 
-    # Bruno, from the page he opened before, records the outcome.
-    bruno.get_by_label("Outcome").fill("Rivian will visit Turin in June.")
+    # Bruno, from the page he opened before, writes the description.
+    bruno.get_by_label("Public description").fill("Rivian will visit Turin in June.")
     bruno.get_by_role("button", name="Save meeting").click()
 
     panel = bruno.get_by_role("alert").filter(has_text="while you were editing")
@@ -75,10 +75,11 @@ def test_the_second_to_save_sees_the_change_and_saves_theirs_deliberately(
     expect(rows.nth(0)).to_contain_text("Starts")
     expect(rows.nth(0)).to_contain_text("Tue 22 Apr 2025 16:00")
     expect(rows.nth(2)).to_contain_text("Andrea Tronzano, Michela Favaro")
-    expect(bruno.get_by_label("Outcome")).to_have_value("Rivian will visit Turin in June.")
+    described = bruno.get_by_label("Public description")
+    expect(described).to_have_value("Rivian will visit Turin in June.")
     SCREENSHOTS.mkdir(exist_ok=True)
     bruno.screenshot(path=SCREENSHOTS / "edit-conflict.png")
-    assert Meeting.objects.get(pk=meeting.pk).outcome == ""
+    assert Meeting.objects.get(pk=meeting.pk).description == ""
 
     # He takes Anna's time and attendees into his form, then saves his version.
     bruno.get_by_label("Start time", exact=True).fill("16:00")
@@ -89,5 +90,5 @@ def test_the_second_to_save_sees_the_change_and_saves_theirs_deliberately(
 
     stored = Meeting.objects.get(pk=meeting.pk)
     assert stored.local_start.hour == 16
-    assert stored.outcome == "Rivian will visit Turin in June."
+    assert stored.description == "Rivian will visit Turin in June."
     assert sorted(m.person.last_name for m in stored.attendees.all()) == ["Favaro", "Tronzano"]

@@ -199,7 +199,6 @@ def test_admin_change_of_a_meeting_is_one_record_by_the_administrator(
             "partner_organisations": [partner.pk],
             "description": "",
             "internal_notes": "",
-            "outcome": "",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]

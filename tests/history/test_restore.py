@@ -72,7 +72,6 @@ def planned():
         partner_organisations=[partner],
         partner_contacts=[contact],
         internal_notes="Bring samples",
-        outcome="Follow-up in May",
         description="Public text",
     )
     # Moved once: SEQUENCE 1, which calendars already hold.
@@ -102,9 +101,8 @@ def test_restored_meeting_is_the_same_meeting(planned, client):
     assert set(restored.attendees.all()) == {rossi, bianchi}
     assert list(restored.partner_organisations.all()) == [partner]
     assert list(restored.partner_contacts.all()) == [contact]
-    assert (restored.internal_notes, restored.outcome, restored.description) == (
+    assert (restored.internal_notes, restored.description) == (
         "Bring samples",
-        "Follow-up in May",
         "Public text",
     )
     assert restored.created == meeting.created

@@ -69,7 +69,7 @@ def test_second_save_sees_the_first_change_and_nothing_is_lost(anna, bruno, meet
     anna_form["start_1"], anna_form["end_1"] = "16:00", "17:00"
     assert anna.post(edit_url(meeting), anna_form).status_code == 302
 
-    bruno_form["outcome"] = "Follow-up call in May"
+    bruno_form["description"] = "Follow-up call in May"
     response = bruno.post(edit_url(meeting), bruno_form)
 
     assert response.status_code == 409
@@ -87,14 +87,14 @@ def test_second_save_sees_the_first_change_and_nothing_is_lost(anna, bruno, meet
     assert "Follow-up call in May" in page
     assert '<input type="hidden" name="version" value="2"' in page
     stored = Meeting.objects.get(pk=meeting.pk)
-    assert (stored.local_start.hour, stored.outcome, stored.version) == (16, "", 2)
+    assert (stored.local_start.hour, stored.description, stored.version) == (16, "", 2)
 
 
 def test_saving_again_after_the_conflict_applies_it_deliberately(anna, bruno, meeting):
     anna_form, bruno_form = opened_form(anna, meeting), opened_form(bruno, meeting)
     anna_form["title"] = "Rivian: plant tour"
     anna.post(edit_url(meeting), anna_form)
-    bruno_form["outcome"] = "Follow-up call in May"
+    bruno_form["description"] = "Follow-up call in May"
     conflict = bruno.post(edit_url(meeting), bruno_form)
     assert conflict.status_code == 409
 
@@ -105,7 +105,7 @@ def test_saving_again_after_the_conflict_applies_it_deliberately(anna, bruno, me
 
     assert response.status_code == 302
     stored = Meeting.objects.get(pk=meeting.pk)
-    assert (stored.title, stored.outcome, stored.version) == (
+    assert (stored.title, stored.description, stored.version) == (
         "Rivian: plant tour",
         "Follow-up call in May",
         3,
@@ -183,11 +183,11 @@ def test_delete_of_a_meeting_changed_after_the_confirmation_shows_it_again(anna,
 def test_cancel_from_a_stale_page_cancels_and_keeps_the_other_change(anna, bruno, meeting):
     bruno_form = opened_form(bruno, meeting)
     anna.get(edit_url(meeting))
-    bruno_form["outcome"] = "Letter of intent"
+    bruno_form["description"] = "Letter of intent"
     bruno.post(edit_url(meeting), bruno_form)
     anna.post(reverse("meetings:cancel", args=[meeting.mission.slug, meeting.pk]))
     stored = Meeting.objects.get(pk=meeting.pk)
-    assert (stored.status, stored.outcome) == ("cancelled", "Letter of intent")
+    assert (stored.status, stored.description) == ("cancelled", "Letter of intent")
 
 
 def test_the_live_check_says_when_somebody_saved_since_the_form_was_opened(anna, bruno, meeting):
@@ -197,7 +197,7 @@ def test_the_live_check_says_when_somebody_saved_since_the_form_was_opened(anna,
     anna_form = opened_form(anna, meeting)
     anna.post(edit_url(meeting), {**anna_form, "title": "Rivian: plant tour"})
 
-    response = bruno.post(check_url, {**bruno_form, "outcome": "typing…"})
+    response = bruno.post(check_url, {**bruno_form, "description": "typing…"})
 
     assert response.status_code == 200
     assert "Anna Ferrero saved this meeting at" in text(response)

@@ -85,7 +85,7 @@ def test_two_sessions_saving_one_meeting_at_once_lose_nothing(live_server, setti
     url = reverse("meetings:edit", args=[mission.slug, meeting.pk])
     changes = {
         "anna": {"title": "Rivian: plant tour"},
-        "bruno": {"outcome": "Follow-up call in May"},
+        "bruno": {"description": "Follow-up call in May"},
     }
     barrier = threading.Barrier(2, timeout=30)
     results, errors = {}, []
@@ -126,6 +126,6 @@ def test_two_sessions_saving_one_meeting_at_once_lose_nothing(live_server, setti
     assert stored.version == 2
     expected = {
         "title": "Rivian: plant tour" if winner == "anna" else "Meeting with Rivian",
-        "outcome": "Follow-up call in May" if winner == "bruno" else "",
+        "description": "Follow-up call in May" if winner == "bruno" else "",
     }
-    assert {"title": stored.title, "outcome": stored.outcome} == expected
+    assert {"title": stored.title, "description": stored.description} == expected

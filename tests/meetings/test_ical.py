@@ -166,12 +166,15 @@ def test_event_carries_location_geo_description_categories_status_and_url():
 
 def test_internal_notes_and_outcome_never_appear_in_any_calendar():
     mission, member, meeting = mission_with_delegate()
-    meeting.outcome = "SECRET-OUTCOME"
-    meeting_save(meeting=meeting)
+    # The outcome is its own record now (outcomes/): recorded, and still never in a calendar.
+    from outcomes.services import outcome_save
+
+    outcome_save(meeting=meeting, summary="SECRET-OUTCOME", next_steps="SECRET-NEXT-STEPS")
     single = calendars.meeting_bytes(member, Meeting.objects.with_details().get(pk=meeting.pk))
     for data in (_mission_bytes(mission), calendars.member_feed_bytes(member), single):
         assert b"SECRET-INTERNAL-NOTE" not in data
         assert b"SECRET-OUTCOME" not in data
+        assert b"SECRET-NEXT-STEPS" not in data
 
 
 def test_two_renders_of_unchanged_data_are_byte_identical():

@@ -45,7 +45,6 @@ def form_data(mission, **overrides):
         "venue": "",
         "description": "",
         "internal_notes": "",
-        "outcome": "",
     }
     data.update(overrides)
     return data

@@ -169,11 +169,11 @@ def test_a_stale_meeting_save_does_not_move_sequence_or_touch_the_mission(missio
 def test_cancel_keeps_a_change_saved_after_the_meeting_was_read(mission, meeting):
     read_earlier = Meeting.objects.get(pk=meeting.pk)
     other = Meeting.objects.get(pk=meeting.pk)
-    other.outcome = "Signed a letter of intent"
+    other.description = "Signed a letter of intent"
     meeting_save(meeting=other)
     meeting_cancel(meeting=read_earlier)
     stored = Meeting.objects.get(pk=meeting.pk)
-    assert (stored.status, stored.outcome, stored.version) == (
+    assert (stored.status, stored.description, stored.version) == (
         "cancelled",
         "Signed a letter of intent",
         3,

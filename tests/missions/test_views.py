@@ -90,8 +90,9 @@ def test_list_query_count_does_not_grow_with_meetings(client, django_assert_num_
     client.force_login(make_coordinator(mission))
     # 1 session, 2 user, 3 missions visible to the user, 4 their meetings,
     # 5 meeting attendees (through table), 6 delegation members with names,
-    # 7 the missions' coordinators (shown on each card), 8 missions deleted recently (none).
-    with django_assert_num_queries(8):
+    # 7 the missions' coordinators (shown on each card), 8 missions deleted recently (none),
+    # 9 the user's open follow-ups (outcomes' start page card).
+    with django_assert_num_queries(9):
         response = client.get(reverse("missions:list"))
     assert response.status_code == 200
 
