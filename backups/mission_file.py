@@ -65,6 +65,7 @@ MISSION_FIELDS = (
     "slug", "title", "city", "region", "country", "timezone", "home_timezone", "start_date",
     "end_date", "organiser", "funding_programme", "description", "status",
     "clash_buffer_minutes", "programme_public", "feed_token", "version", "created", "updated",
+    "practical_info",
 )
 ORGANISATION_FIELDS = (
     "name", "short_name", "kind", "sector", "country", "city", "website", "description",
@@ -257,8 +258,11 @@ def parse(data: dict) -> dict:
         keys += ("follow_ups",)
     check.obj(data, "file", keys)
 
-    raw = check.obj(data["mission"], "mission", MISSION_FIELDS)
-    mission = check.fields(Mission, MISSION_FIELDS, raw, "mission")
+    # Version 1 files predate the mission's practical information.
+    mission_fields = MISSION_FIELDS if file_version >= 2 else MISSION_FIELDS[:-1]
+    raw = check.obj(data["mission"], "mission", mission_fields)
+    mission = check.fields(Mission, mission_fields, raw, "mission")
+    mission.setdefault("practical_info", "")
 
     coordinators = []
     for n, raw in enumerate(check.items(data["coordinators"], "coordinators")):
