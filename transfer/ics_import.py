@@ -1,0 +1,664 @@
+""".ics invitations in: a VEVENT as Outlook or Google sends it, or a whole calendar, read into
+meetings of one mission.
+
+Three steps, each a plain function:
+
+- `read_invitations(filename, data, mission)`: bytes -> `Invitation`s (no database). Every
+  time becomes an aware UTC instant: `...Z` as it is; a TZID that is a Windows name as Outlook
+  writes it ("Eastern Standard Time"), an IANA name, or a vendor-prefixed IANA name
+  (/freeassociation.sourceforge.net/Europe/Berlin) through the IANA zone; any other TZID
+  through the calendar's own VTIMEZONE rules; floating times in the mission's zone. A local
+  time the clocks skip is read with the offset before the jump and a repeated one as its first
+  occurrence (RFC 5545, 3.3.5), with a note on the preview. All-day and repeating events are
+  refused with a message (a meeting has a start and an end time; a series would need every
+  occurrence). A file that cannot be read at all raises `InvitationFileError`.
+- `import_plan(...)`: what importing would do to each invitation (new, updated, unchanged,
+  cancelled, older, skipped, or its errors), read from the database; nothing written.
+- `invitations_import(...)`: the plan again, under a lock on the mission, then written in one
+  transaction through `meetings.services.meeting_save` (and `venue_save` for a new place),
+  only if it is still the plan the user saw (its signature); else `PlanChanged`.
+
+The sender's UID is kept in `Meeting.source_uid` (with SEQUENCE and DTSTAMP): importing the
+same invitation again changes that meeting instead of adding one, an older copy is ignored,
+METHOD:CANCEL or STATUS:CANCELLED cancels it.
+"""
+
+import copy
+import hashlib
+import json
+import warnings
+import zoneinfo
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from functools import cache
+
+import icalendar
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils import formats
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+
+from delegations.models import DelegationMember, Person
+from meetings.models import Meeting
+from meetings.services import meeting_save
+from missions.models import Mission, Venue
+from missions.services import venue_save
+
+# Invitations are a few kilobytes; a bigger file is not an invitation (or carries
+# attachments we would not keep anyway).
+MAX_FILE_BYTES = 5 * 1024 * 1024
+# More events than a mission could hold on a page; the preview would be unreadable.
+MAX_EVENTS = 300
+# Stored as the history records' change reason (data, like missions.history.RESTORED).
+IMPORTED_FROM = "Imported from {name}"
+
+
+class InvitationFileError(Exception):
+    """A file that cannot be read as a calendar: the message says why, for the user."""
+
+
+class PlanChanged(Exception):
+    """The database changed between the preview and the import: show the preview again."""
+
+
+@dataclass
+class Invitation:
+    """One VEVENT as read from a file, with its times in UTC (or the reasons it cannot be)."""
+
+    filename: str
+    uid: str = ""
+    sequence: int = 0
+    stamp: datetime | None = None
+    cancelled: bool = False
+    tentative: bool = False
+    title: str = ""
+    description: str = ""
+    location: str = ""
+    start: datetime | None = None
+    end: datetime | None = None
+    zone: str = ""  # how the times were read: an IANA name, "UTC", a VTIMEZONE's TZID
+    # [display text ("Name <e-mail>"), lower-case e-mail or ""]: the organiser first.
+    people: list[list[str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        for name in ("stamp", "start", "end"):
+            data[name] = data[name].isoformat() if data[name] else None
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Invitation":
+        data = dict(data)
+        for name in ("stamp", "start", "end"):
+            data[name] = datetime.fromisoformat(data[name]) if data[name] else None
+        return cls(**data)
+
+
+# --- Reading files -----------------------------------------------------------------------------
+
+
+def _text(value) -> str:
+    # NUL cannot be stored by PostgreSQL; an invitation has no use for it.
+    return str(value if value is not None else "").replace("\x00", "").strip()
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 as RFC 5545 says; Windows-1252 (old Outlook exports) otherwise."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+@cache
+def _iana_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _zone_for(tzid: str, vtimezones: dict) -> tuple[tzinfo, str] | None:
+    """The zone a TZID names: (tzinfo, how to call it), or None if we cannot tell."""
+    cleaned = tzid.strip().strip('"').strip("/")
+    if cleaned in WINDOWS_TO_OLSON:
+        name = WINDOWS_TO_OLSON[cleaned]
+        return zoneinfo.ZoneInfo(name), f"{cleaned} → {name}"
+    parts = cleaned.split("/")
+    # "Europe/Rome", or "/freeassociation.sourceforge.net/Europe/Rome": the longest IANA tail.
+    for first in range(len(parts)):
+        name = "/".join(parts[first:])
+        if name in _iana_zones():
+            return zoneinfo.ZoneInfo(name), name
+    component = vtimezones.get(tzid) or vtimezones.get(cleaned)
+    if component is not None:
+        try:
+            # Not cached by icalendar (lookup_tzid=False): another file may use the same
+            # custom name with other rules.
+            return component.to_tz(lookup_tzid=False), cleaned
+        except Exception:  # noqa: BLE001 - any malformed VTIMEZONE is "unknown zone"
+            return None
+    return None
+
+
+def _local_label(value: datetime) -> str:
+    return formats.date_format(value, "DATETIME_FORMAT")
+
+
+def _instant(prop, invitation: Invitation, mission: Mission, vtimezones: dict, what: str):
+    """DTSTART/DTEND as an aware UTC instant, or None with the reason in `errors`."""
+    value = prop.dt
+    if not isinstance(value, datetime):
+        if isinstance(value, date):
+            invitation.errors.append(
+                _(
+                    "An all-day event: a meeting needs a start and an end time. "
+                    "Add it by hand, with its times."
+                )
+            )
+        return None
+    tzid = prop.params.get("TZID")
+    if tzid:
+        found = _zone_for(str(tzid), vtimezones)
+        if found is None:
+            if invitation.errors:
+                return None  # said once for DTSTART: not again for DTEND
+            invitation.errors.append(
+                _(
+                    "Unknown time zone “%(zone)s”: the invitation does not say which zone it "
+                    "means. Ask the sender for an invitation in a known zone, or add the "
+                    "meeting by hand."
+                )
+                % {"zone": _text(tzid)[:100]}
+            )
+            return None
+        zone, label = found
+    elif value.tzinfo is not None:
+        zone, label = UTC, "UTC"
+    else:
+        # Floating time: the same wall clock everywhere, so the destination's.
+        zone, label = mission.tz, mission.timezone
+    invitation.zone = invitation.zone or label
+    naive = value.replace(tzinfo=None)
+    candidate = naive.replace(tzinfo=zone, fold=0)
+    try:
+        instant = candidate.astimezone(UTC)
+        round_trip = instant.astimezone(zone).replace(tzinfo=None)
+    except (OverflowError, ValueError):
+        invitation.errors.append(
+            _("%(what)s is out of range: the invitation's year cannot be right.") % {"what": what}
+        )
+        return None
+    params = {"time": _local_label(naive), "zone": label, "what": what}
+    if round_trip != naive:
+        invitation.notes.append(
+            _(
+                "%(what)s %(time)s does not exist in %(zone)s (the clocks go forward then): "
+                "read with the offset before the change, as calendars do."
+            )
+            % params
+        )
+    elif naive.replace(tzinfo=zone, fold=1).utcoffset() != candidate.utcoffset():
+        invitation.notes.append(
+            _(
+                "%(what)s %(time)s happens twice in %(zone)s (the clocks go back then): "
+                "read as the first of the two, as calendars do."
+            )
+            % params
+        )
+    return instant
+
+
+def _address(prop) -> tuple[str, str]:
+    """(display text, lower-case e-mail) of an ORGANIZER or ATTENDEE."""
+    value = _text(prop)
+    email = value[7:] if value.lower().startswith("mailto:") else value
+    email = email.strip().lower() if "@" in email else ""
+    name = _text(getattr(prop, "params", {}).get("CN", "")).strip('"')
+    if name and email and name.lower() != email:
+        return f"{name} <{email}>", email
+    return (name or email or value), email
+
+
+def _read_event(event, filename: str, method: str, vtimezones: dict, mission) -> Invitation:
+    invitation = Invitation(filename=filename)
+    invitation.uid = _text(event.get("UID"))
+    invitation.title = _text(event.get("SUMMARY"))
+    invitation.description = _text(event.get("DESCRIPTION"))
+    invitation.location = _text(event.get("LOCATION"))
+    status = _text(event.get("STATUS")).upper()
+    invitation.cancelled = method == "CANCEL" or status == "CANCELLED"
+    invitation.tentative = status == "TENTATIVE"
+    for name, error in getattr(event, "errors", []):
+        invitation.errors.append(
+            _("Unreadable %(property)s: %(error)s") % {"property": name, "error": _text(error)}
+        )
+    if invitation.errors:
+        return invitation
+    try:
+        sequence = int(event.get("SEQUENCE", 0))
+    except (TypeError, ValueError):
+        sequence = -1
+    if not 0 <= sequence <= 2**31 - 1:
+        invitation.errors.append(_("Its SEQUENCE is not a number we can keep."))
+    invitation.sequence = max(0, min(sequence, 2**31 - 1))
+    stamp = event.get("DTSTAMP")
+    if stamp is not None and isinstance(stamp.dt, datetime) and stamp.dt.tzinfo is not None:
+        invitation.stamp = stamp.dt.astimezone(UTC)
+    if "ORGANIZER" in event:
+        invitation.people.append(list(_address(event["ORGANIZER"])))
+    attendees = event.get("ATTENDEE", [])
+    for prop in attendees if isinstance(attendees, list) else [attendees]:
+        person = list(_address(prop))
+        if person[0] and person not in invitation.people:
+            invitation.people.append(person)
+    if "RRULE" in event or "RDATE" in event or "RECURRENCE-ID" in event:
+        invitation.errors.append(
+            _(
+                "A repeating event (or one occurrence of a series): import each meeting as "
+                "its own invitation, or add them by hand."
+            )
+        )
+        return invitation
+    if "DTSTART" not in event:
+        invitation.errors.append(_("The invitation has no start time (DTSTART)."))
+        return invitation
+    invitation.start = _instant(event["DTSTART"], invitation, mission, vtimezones, _("Start"))
+    if "DTEND" in event:
+        invitation.end = _instant(event["DTEND"], invitation, mission, vtimezones, _("End"))
+    elif "DURATION" in event and isinstance(event["DURATION"].dt, timedelta):
+        if invitation.start is not None:
+            invitation.end = invitation.start + event["DURATION"].dt
+    elif invitation.start is not None:
+        invitation.errors.append(_("The invitation has no end time (DTEND or DURATION)."))
+    if not invitation.uid:
+        invitation.notes.append(
+            _("It has no UID: importing it again would add it again instead of updating it.")
+        )
+    return invitation
+
+
+def read_invitations(filename: str, data: bytes, mission: Mission) -> list[Invitation]:
+    """Every VEVENT of one uploaded file; InvitationFileError if it is not a calendar."""
+    filename = _text(filename)[:100] or "invite.ics"
+    if len(data) > MAX_FILE_BYTES:
+        raise InvitationFileError(
+            _("%(name)s is larger than %(max)d MB: an invitation is a few kilobytes.")
+            % {"name": filename, "max": MAX_FILE_BYTES // (1024 * 1024)}
+        )
+    text = _decode(data).replace("\x00", "")
+    try:
+        with warnings.catch_warnings():
+            # icalendar warns when it guesses a zone; we read every TZID ourselves.
+            warnings.simplefilter("ignore")
+            calendars = icalendar.Calendar.from_ical(text, multiple=True)
+        events = []
+        for calendar in calendars:
+            method = _text(calendar.get("METHOD")).upper()
+            vtimezones = {_text(tz.get("TZID")): tz for tz in calendar.walk("VTIMEZONE")}
+            events.extend((event, method, vtimezones) for event in calendar.walk("VEVENT"))
+    except Exception as error:  # noqa: BLE001 - whatever the parser trips on is a bad file
+        raise InvitationFileError(
+            _("%(name)s is not a calendar file (.ics) we can read: %(error)s")
+            % {"name": filename, "error": _text(error)[:200]}
+        ) from None
+    if not events:
+        raise InvitationFileError(
+            _(
+                "%(name)s holds no event (VEVENT) we can read: the file is damaged or is not "
+                "an invitation."
+            )
+            % {"name": filename}
+        )
+    if len(events) > MAX_EVENTS:
+        raise InvitationFileError(
+            _("%(name)s holds %(count)d events; import at most %(max)d at a time.")
+            % {"name": filename, "count": len(events), "max": MAX_EVENTS}
+        )
+    invitations = []
+    for event, method, vtimezones in events:
+        try:
+            invitations.append(_read_event(event, filename, method, vtimezones, mission))
+        except Exception as error:  # noqa: BLE001 - a property icalendar let through half-read
+            invitation = Invitation(filename=filename, uid=_text(event.get("UID")))
+            invitation.errors.append(
+                _("This event cannot be read: %(error)s") % {"error": _text(error)[:200]}
+            )
+            invitations.append(invitation)
+    return invitations
+
+
+# --- The plan ----------------------------------------------------------------------------------
+
+
+class Action:
+    NEW = "new"
+    UPDATE = "updated"
+    UNCHANGED = "unchanged"
+    CANCEL = "cancelled"
+    OLDER = "older"
+    SKIPPED = "skipped"
+    ERROR = "error"
+
+
+@dataclass
+class PlanRow:
+    invitation: Invitation
+    action: str
+    meeting: Meeting | None = None  # the meeting it changes (None: a new one)
+    venue: Venue | None = None
+    new_venue: str = ""  # a place that becomes a new venue of the mission
+    attendees: list = field(default_factory=list)  # DelegationMember of the mission
+    contacts: list = field(default_factory=list)  # Person (partner contacts)
+    organisations: list = field(default_factory=list)  # their organisations
+    unmatched: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def writes(self) -> bool:
+        return self.action in (Action.NEW, Action.UPDATE, Action.CANCEL)
+
+
+def _newer_key(invitation: Invitation) -> tuple:
+    return (invitation.sequence, invitation.stamp or datetime.min.replace(tzinfo=UTC))
+
+
+def _validation_messages(error: ValidationError) -> list[str]:
+    if not hasattr(error, "error_dict"):
+        return list(error.messages)
+    messages = []
+    for name, errors in error.message_dict.items():
+        for message in errors:
+            if name == "__all__":
+                messages.append(message)
+            else:
+                label = capfirst(str(Meeting._meta.get_field(name).verbose_name))
+                messages.append(f"{label}: {message}")
+    return messages
+
+
+def _people(mission: Mission, user, invitations: list[Invitation]):
+    """{e-mail: member of this delegation} and {e-mail: partner contact the user may see}."""
+    emails = {email for invitation in invitations for _text, email in invitation.people if email}
+    if not emails:
+        return {}, {}
+    members = {
+        member.person.email.lower(): member
+        for member in DelegationMember.objects.filter(mission=mission)
+        .annotate(email=Lower("person__email"))
+        .filter(email__in=emails)
+        .select_related("person")
+    }
+    # As the meeting form: partner contacts are never a delegation's travellers.
+    contacts = {
+        person.email.lower(): person
+        for person in Person.objects.visible_to(user)
+        .annotate(lower_email=Lower("email"))
+        .filter(lower_email__in=emails)
+        .exclude(pk__in=DelegationMember.objects.values("person"))
+        .select_related("organisation")
+    }
+    return members, contacts
+
+
+def _candidate(invitation: Invitation, mission: Mission, existing: Meeting | None) -> Meeting:
+    # A copy: the stored meeting stays as it is for the preview's "before".
+    meeting = Meeting(mission=mission) if existing is None else copy.copy(existing)
+    meeting.mission = mission
+    meeting.title = invitation.title[:200] if invitation.title else meeting.title
+    meeting.start, meeting.end = invitation.start, invitation.end
+    meeting.description = invitation.description or (existing.description if existing else "")
+    if existing is None or existing.is_cancelled:
+        tentative = invitation.tentative
+        meeting.status = Meeting.Status.TENTATIVE if tentative else Meeting.Status.CONFIRMED
+    return meeting
+
+
+def import_plan(*, mission: Mission, user, invitations: list[Invitation]) -> list[PlanRow]:
+    """What importing these invitations would do, one row each, in a fixed number of queries.
+
+    Of several copies of one UID in the upload only the newest counts; the others are
+    skipped with a note.
+    """
+    uids = {i.uid for i in invitations if i.uid}
+    existing = {
+        meeting.source_uid: meeting
+        for meeting in Meeting.objects.filter(mission=mission, source_uid__in=uids)
+        .select_related("venue")
+        .prefetch_related("attendees", "partner_contacts", "partner_organisations")
+    }
+    venues = {venue.name.casefold(): venue for venue in Venue.objects.filter(mission=mission)}
+    members, contacts = _people(mission, user, invitations)
+    newest: dict[str, Invitation] = {}
+    for invitation in invitations:
+        if invitation.uid and not invitation.errors:
+            kept = newest.get(invitation.uid)
+            if kept is None or _newer_key(invitation) >= _newer_key(kept):
+                newest[invitation.uid] = invitation
+    rows = []
+    for invitation in invitations:
+        row = PlanRow(invitation=invitation, action=Action.ERROR, errors=list(invitation.errors))
+        rows.append(row)
+        row.notes.extend(invitation.notes)
+        if row.errors:
+            continue
+        if invitation.uid and newest[invitation.uid] is not invitation:
+            row.action = Action.SKIPPED
+            row.notes.append(_("A newer copy of this invitation is in the same upload."))
+            continue
+        meeting = existing.get(invitation.uid) if invitation.uid else None
+        row.meeting = meeting
+        if meeting is not None and _newer_key(invitation) < (
+            meeting.source_sequence,
+            meeting.source_stamp or datetime.min.replace(tzinfo=UTC),
+        ):
+            row.action = Action.OLDER
+            row.notes.append(_("Older than the imported one, ignored."))
+            continue
+        if invitation.cancelled:
+            if meeting is None:
+                row.action = Action.SKIPPED
+                row.notes.append(_("A cancellation of a meeting never imported: nothing to do."))
+            else:
+                row.action = Action.UNCHANGED if meeting.is_cancelled else Action.CANCEL
+            continue
+        _match_people(row, members, contacts)
+        _match_venue(row, venues)
+        candidate = _candidate(invitation, mission, meeting)
+        candidate.venue = row.venue
+        try:
+            candidate.full_clean(exclude=["uid"], validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            row.errors.extend(_validation_messages(error))
+            row.action = Action.ERROR
+            continue
+        if meeting is None:
+            row.action = Action.NEW
+        elif _changes(meeting, candidate, row):
+            row.action = Action.UPDATE
+        else:
+            row.action = Action.UNCHANGED
+    return rows
+
+
+FIELDS_FROM_INVITATIONS = ("title", "start", "end", "description", "status", "venue_id")
+
+
+def _changes(meeting: Meeting, candidate: Meeting, row: PlanRow) -> bool:
+    """Whether an update would change anything: a field, a new place, someone to add
+    (people are only ever added: the coordinator's own additions stay)."""
+    if row.new_venue or any(
+        getattr(meeting, name) != getattr(candidate, name) for name in FIELDS_FROM_INVITATIONS
+    ):
+        return True
+    return (
+        bool({m.pk for m in row.attendees} - {m.pk for m in meeting.attendees.all()})
+        or bool({p.pk for p in row.contacts} - {p.pk for p in meeting.partner_contacts.all()})
+        or bool(
+            {o.pk for o in row.organisations} - {o.pk for o in meeting.partner_organisations.all()}
+        )
+    )
+
+
+def _match_people(row: PlanRow, members: dict, contacts: dict) -> None:
+    for text, email in row.invitation.people:
+        if email in members:
+            if members[email] not in row.attendees:
+                row.attendees.append(members[email])
+        elif email in contacts:
+            person = contacts[email]
+            if person not in row.contacts:
+                row.contacts.append(person)
+            if person.organisation_id and person.organisation not in row.organisations:
+                row.organisations.append(person.organisation)
+        elif text and text not in row.unmatched:
+            row.unmatched.append(text)
+
+
+def _match_venue(row: PlanRow, venues: dict) -> None:
+    place = row.invitation.location
+    if not place:
+        row.venue = row.meeting.venue if row.meeting else None
+        return
+    name = place.splitlines()[0][:200].strip()
+    row.venue = venues.get(name.casefold())
+    if row.venue is None:
+        row.new_venue = name
+
+
+def plan_signature(rows: list[PlanRow]) -> str:
+    """Identifies what the preview showed: the same upload against the same database."""
+    summary = [
+        [
+            row.invitation.filename,
+            row.invitation.uid,
+            row.action,
+            row.invitation.start.isoformat() if row.invitation.start else "",
+            row.meeting.pk if row.meeting else None,
+            row.meeting.version if row.meeting else None,
+            row.venue.pk if row.venue else None,
+            row.new_venue,
+            sorted(m.pk for m in row.attendees),
+            sorted(p.pk for p in row.contacts),
+            row.errors,
+        ]
+        for row in rows
+    ]
+    return hashlib.sha256(json.dumps(summary, default=str).encode()).hexdigest()[:32]
+
+
+# --- Writing -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    cancelled: int = 0
+    meetings: list[Meeting] = field(default_factory=list)
+
+
+def _internal_notes(row: PlanRow) -> str:
+    invitation = row.invitation
+    lines = [_("Imported from %(name)s.") % {"name": invitation.filename}]
+    if invitation.people:
+        lines.append(_("Organiser: %(who)s") % {"who": invitation.people[0][0]})
+    if row.unmatched:
+        lines.append(_("Not in the directory: %(people)s") % {"people": "; ".join(row.unmatched)})
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def invitations_import(
+    *,
+    mission: Mission,
+    user,
+    invitations: list[Invitation],
+    kind: str = Meeting.Kind.B2B,
+    signature: str,
+) -> ImportResult:
+    """Write the plan the user saw, all of it or nothing.
+
+    PlanChanged if the plan is not the one whose `signature` the preview carried (another
+    import or an edit since); ValidationError if any invitation has an error.
+    """
+    # Two imports of the same invitation at once: the second waits, then sees the first.
+    Mission.objects.select_for_update().filter(pk=mission.pk).first()
+    rows = import_plan(mission=mission, user=user, invitations=invitations)
+    if plan_signature(rows) != signature:
+        raise PlanChanged
+    refused = [row for row in rows if row.errors]
+    if refused:
+        raise ValidationError(
+            _("%(name)s: %(error)s")
+            % {"name": refused[0].invitation.filename, "error": " ".join(refused[0].errors)}
+        )
+    result = ImportResult()
+    new_venues: dict[str, Venue] = {}
+    for row in rows:
+        if not row.writes:
+            continue
+        invitation = row.invitation
+        reason = IMPORTED_FROM.format(name=invitation.filename)
+        if row.action == Action.CANCEL:
+            meeting = row.meeting
+            meeting.status = Meeting.Status.CANCELLED
+            _keep_source(meeting, invitation)
+            meeting_save(meeting=meeting, expected_version=meeting.version, history_reason=reason)
+            result.cancelled += 1
+            result.meetings.append(meeting)
+            continue
+        venue = row.venue
+        if row.new_venue:
+            venue = new_venues.get(row.new_venue.casefold())
+            if venue is None:
+                venue = Venue(
+                    mission=mission, name=row.new_venue, address=invitation.location[:300]
+                )
+                venue._change_reason = reason  # read by simple-history
+                venue = venue_save(venue=venue)
+                new_venues[row.new_venue.casefold()] = venue
+        if row.action == Action.NEW:
+            meeting = _candidate(invitation, mission, None)
+            meeting.kind = kind
+            meeting.internal_notes = _internal_notes(row)
+            meeting.venue = venue
+            _keep_source(meeting, invitation)
+            meeting_save(
+                meeting=meeting,
+                attendees=row.attendees,
+                partner_organisations=row.organisations,
+                partner_contacts=row.contacts,
+                history_reason=reason,
+            )
+            result.created += 1
+        else:
+            meeting = row.meeting
+            version = meeting.version
+            attendees = [*meeting.attendees.all(), *row.attendees]
+            organisations = [*meeting.partner_organisations.all(), *row.organisations]
+            contacts = [*meeting.partner_contacts.all(), *row.contacts]
+            meeting = _candidate(invitation, mission, meeting)
+            meeting.venue = venue
+            _keep_source(meeting, invitation)
+            meeting_save(
+                meeting=meeting,
+                attendees=set(attendees),
+                partner_organisations=set(organisations),
+                partner_contacts=set(contacts),
+                expected_version=version,
+                history_reason=reason,
+            )
+            result.updated += 1
+        result.meetings.append(meeting)
+    return result
+
+
+def _keep_source(meeting: Meeting, invitation: Invitation) -> None:
+    if invitation.uid:
+        meeting.source_uid = invitation.uid
+        meeting.source_sequence = invitation.sequence
+        meeting.source_stamp = invitation.stamp
