@@ -349,7 +349,8 @@ class PlanRow:
     action: str
     meeting: Meeting | None = None  # the meeting it changes (None: a new one)
     venue: Venue | None = None
-    new_venue: str = ""  # a place that becomes a new venue of the mission
+    new_venue: str = ""  # a place that becomes a new venue of the mission: its name
+    new_venue_address: str = ""
     attendees: list = field(default_factory=list)  # DelegationMember of the mission
     contacts: list = field(default_factory=list)  # Person (partner contacts)
     organisations: list = field(default_factory=list)  # their organisations
@@ -519,14 +520,18 @@ def _match_people(row: PlanRow, members: dict, contacts: dict) -> None:
 
 
 def _match_venue(row: PlanRow, venues: dict) -> None:
-    place = row.invitation.location
+    """An existing venue of the mission named as the whole LOCATION or as its first part
+    ("Ford, Dearborn" or "Ford"); else a new venue: the first part its name, the rest its
+    address ("Rivian Technology Center, Plymouth MI")."""
+    place = " ".join(row.invitation.location.split())
     if not place:
         row.venue = row.meeting.venue if row.meeting else None
         return
-    name = place.splitlines()[0][:200].strip()
-    row.venue = venues.get(name.casefold())
+    name, _comma, address = place.partition(",")
+    row.venue = venues.get(place[:200].casefold()) or venues.get(name.strip()[:200].casefold())
     if row.venue is None:
-        row.new_venue = name
+        row.new_venue = name.strip()[:200]
+        row.new_venue_address = address.strip()[:300]
 
 
 def plan_signature(rows: list[PlanRow]) -> str:
@@ -615,9 +620,7 @@ def invitations_import(
         if row.new_venue:
             venue = new_venues.get(row.new_venue.casefold())
             if venue is None:
-                venue = Venue(
-                    mission=mission, name=row.new_venue, address=invitation.location[:300]
-                )
+                venue = Venue(mission=mission, name=row.new_venue, address=row.new_venue_address)
                 venue._change_reason = reason  # read by simple-history
                 venue = venue_save(venue=venue)
                 new_venues[row.new_venue.casefold()] = venue

@@ -103,8 +103,9 @@ def ics_import(request, slug: str):
         data = {
             "payload": sign_invitations(mission, invitations),
             "signature": plan_signature(rows),
-            "kind": confirm.cleaned_data.get("kind") if confirm else None,
         }
+        if confirm is not None and confirm.is_valid():
+            data["kind"] = confirm.cleaned_data["kind"]
         confirm = InvitationImportForm(initial=data, mission=mission)
     writes = [row for row in rows or [] if row.writes]
     blocked = [row for row in rows or [] if row.errors]
