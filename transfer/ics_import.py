@@ -471,7 +471,13 @@ def import_plan(*, mission: Mission, user, invitations: list[Invitation]) -> lis
         candidate = _candidate(invitation, mission, meeting)
         candidate.venue = row.venue
         try:
-            candidate.full_clean(exclude=["uid"], validate_unique=False, validate_constraints=False)
+            # The mission and venue are rows just read (no query per row to check they
+            # exist); meeting_save runs the whole full_clean on import.
+            candidate.full_clean(
+                exclude=["uid", "mission", "venue"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
         except ValidationError as error:
             row.errors.extend(_validation_messages(error))
             row.action = Action.ERROR

@@ -507,3 +507,36 @@ def test_demo_mission_takes_two_partner_invitations(client):
     assert rivian.venue.name == "VTM Michigan 2025, Pontiac"
     assert {m.person.last_name for m in rivian.attendees.all()} == {"Tronzano", "Nigro"}
     assert not Organisation.objects.filter(name__icontains="rivian.example").exists()
+
+
+# --- Query budget --------------------------------------------------------------------------------
+
+
+def _calendar(count: int):
+    events = "".join(
+        f"BEGIN:VEVENT\nUID:bulk-{n}@example.org\nDTSTAMP:20250101T000000Z\n"
+        f"DTSTART:20250422T{10 + n // 4:02d}{(n % 4) * 15:02d}00Z\nDURATION:PT15M\n"
+        f"SUMMARY:Bulk {n}\nLOCATION:VTM Michigan 2025, Pontiac\n"
+        "ORGANIZER;CN=Partner:mailto:partner@example.com\n"
+        "ATTENDEE;CN=Andrea Tronzano:mailto:andrea.tronzano@example.org\nEND:VEVENT\n"
+        for n in range(count)
+    )
+    return ics(f"BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//Test//EN\n{events}END:VCALENDAR")
+
+
+@pytest.mark.parametrize("again", [False, True], ids=["new", "unchanged"])
+def test_preview_query_count_does_not_grow(
+    client, coordinator, michigan, django_assert_num_queries, again
+):
+    """The same number for 1 invitation or 12: session, user, mission, meetings with those
+    UIDs (and their three relations once imported), venues, delegates and contacts by
+    e-mail: 7, or 10 once imported."""
+    for count in (1, 12):
+        if again:
+            import_files(client, michigan, _calendar(count))
+        with django_assert_num_queries(10 if again else 7):
+            page = preview(client, michigan, _calendar(count))
+        text = _text(page)
+        assert text.count("ics-row ics-") == count
+        assert text.count("Unchanged" if again else "New meeting") >= count
+        Meeting.objects.all().delete()
