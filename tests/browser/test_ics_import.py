@@ -95,4 +95,18 @@ def test_drop_two_invitations_into_vtm_michigan(browser: Browser, live_server):
     with page.expect_download() as download:
         menu.get_by_role("link", name="Agenda (Excel)").click()
     assert download.value.suggested_filename == "vtm-michigan-2025-agenda.xlsx"
+
+    # The partner moves the meeting; another sender's zone is unknown: both on the preview.
+    page.goto(f"{live_server.url}/missions/{mission.slug}/import/invitations/")
+    page.set_input_files(
+        "#ics-drop input[type=file]",
+        [str(FILES / "outlook-update.ics"), str(FILES / "unknown-zone.ics")],
+    )
+    page.get_by_role("button", name="Preview").click()
+    preview = page.locator("table.ics-preview")
+    expect(preview).to_contain_text("Updates a meeting")
+    expect(preview).to_contain_text("was Wed 23 Apr, 10:00")
+    expect(preview).to_contain_text("Unknown time zone “Michigan Local Time”")
+    expect(page.get_by_role("alert").filter(has_text="nothing will be imported")).to_be_visible()
+    page.screenshot(path=SCREENSHOTS / "ics-import-problems.png", full_page=True)
     assert errors == []
