@@ -52,6 +52,8 @@ from missions.services import venue_save
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # More events than a mission could hold on a page; the preview would be unreadable.
 MAX_EVENTS = 300
+# Longer is a pasted document, not a meeting's description (and the preview carries it).
+MAX_DESCRIPTION = 20_000
 # Stored as the history records' change reason (data, like missions.history.RESTORED).
 IMPORTED_FROM = "Imported from {name}"
 
@@ -227,6 +229,11 @@ def _read_event(event, filename: str, method: str, vtimezones: dict, mission) ->
     invitation.uid = _text(event.get("UID"))
     invitation.title = _text(event.get("SUMMARY"))
     invitation.description = _text(event.get("DESCRIPTION"))
+    if len(invitation.description) > MAX_DESCRIPTION:
+        invitation.description = invitation.description[:MAX_DESCRIPTION]
+        invitation.notes.append(
+            _("Its description was shortened to %(max)d characters.") % {"max": MAX_DESCRIPTION}
+        )
     invitation.location = _text(event.get("LOCATION"))
     status = _text(event.get("STATUS")).upper()
     invitation.cancelled = method == "CANCEL" or status == "CANCELLED"
@@ -470,6 +477,7 @@ def import_plan(*, mission: Mission, user, invitations: list[Invitation]) -> lis
         _match_venue(row, venues)
         candidate = _candidate(invitation, mission, meeting)
         candidate.venue = row.venue
+        _keep_source(candidate, invitation)  # a UID too long to keep is a row error too
         try:
             # The mission and venue are rows just read (no query per row to check they
             # exist); meeting_save runs the whole full_clean on import.

@@ -453,6 +453,22 @@ def test_nul_and_huge_title_do_not_break_anything(client, coordinator, michigan)
     assert Meeting.objects.get().title.startswith("Nulhere xxx")
 
 
+def test_too_long_uid_is_a_row_error_and_long_description_is_shortened(
+    client, coordinator, michigan
+):
+    body = event(":20250422T100000Z", ":20250422T110000Z", uid="u" * 300)
+    page = preview(client, michigan, ics(body))
+    assert "Invitation UID: Ensure this value has at most 255 characters" in _text(page)
+    assert Meeting.objects.count() == 0
+    body = event(
+        ":20250422T100000Z", ":20250422T110000Z", extra="DESCRIPTION:" + "d" * 30000 + "\n"
+    )
+    page = preview(client, michigan, ics(body))
+    assert "Its description was shortened to 20000 characters." in _text(page)
+    confirm(client, michigan, page)
+    assert len(Meeting.objects.get().description) == 20000
+
+
 def test_tampered_preview_is_refused(client, coordinator, michigan):
     page = preview(client, michigan, fixture_file("outlook-request.ics"))
     initial = page.context["confirm"].initial
