@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from meetings.models import Meeting
-from transfer.ics_import import (
+from transfer.ics_read import (
     MAX_FILE_BYTES,
     Invitation,
     InvitationFileError,

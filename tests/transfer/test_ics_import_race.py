@@ -12,13 +12,8 @@ from meetings.models import Meeting
 from missions.models import Mission
 from tests.builders import make_coordinator, make_mission
 from tests.transfer.helpers import FILES
-from transfer.ics_import import (
-    PlanChanged,
-    import_plan,
-    invitations_import,
-    plan_signature,
-    read_invitations,
-)
+from transfer.ics_import import PlanChanged, import_plan, invitations_import, plan_signature
+from transfer.ics_read import read_invitations
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
