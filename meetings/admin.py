@@ -84,7 +84,7 @@ class MeetingAdmin(VersionedAdminMixin, HistoryAdmin):
         "partner_contacts",
     )
     list_select_related = ("mission", "venue")
-    readonly_fields = ("uid", "sequence", "created", "updated")
+    readonly_fields = ("uid", "sequence", "source_uid", "source_sequence", "created", "updated")
     actions = ["cancel_meetings", "duplicate_meetings"]
     fieldsets = (
         (None, {"fields": ("mission", "title", ("kind", "status"))}),
@@ -96,7 +96,17 @@ class MeetingAdmin(VersionedAdminMixin, HistoryAdmin):
         (_("Notes"), {"fields": ("description", "internal_notes")}),
         (
             _("Calendar"),
-            {"fields": ("uid", "sequence", "created", "updated"), "classes": ["collapse"]},
+            {
+                "fields": (
+                    "uid",
+                    "sequence",
+                    "source_uid",
+                    "source_sequence",
+                    "created",
+                    "updated",
+                ),
+                "classes": ["collapse"],
+            },
         ),
     )
 

@@ -116,6 +116,12 @@ class Meeting(models.Model):
     )
     uid = models.CharField(_("calendar UID"), max_length=255, unique=True, default=new_uid)
     sequence = models.PositiveIntegerField(_("calendar sequence"), default=0)
+    # Where an imported invitation came from (transfer/ics_import.py): the sender's UID,
+    # SEQUENCE and DTSTAMP, so that the sender's update changes this meeting and an older
+    # copy of the invitation is recognised and ignored. Empty for meetings made here.
+    source_uid = models.CharField(_("invitation UID"), max_length=255, blank=True, default="")
+    source_sequence = models.PositiveIntegerField(_("invitation sequence"), default=0)
+    source_stamp = models.DateTimeField(_("invitation time stamp"), null=True, blank=True)
     # Optimistic concurrency (see missions.models.Mission.version).
     version = models.PositiveIntegerField(_("version"), default=1)
     created = models.DateTimeField(_("created"), auto_now_add=True)
@@ -139,6 +145,12 @@ class Meeting(models.Model):
                 condition=Q(start__gte=MEETING_EARLIEST, end__lte=MEETING_LATEST),
                 name="meeting_times_in_window",
                 violation_error_message=_("Meeting times must lie between 2000 and 2100."),
+            ),
+            models.UniqueConstraint(
+                fields=["mission", "source_uid"],
+                condition=~Q(source_uid=""),
+                name="meeting_source_uid_unique_per_mission",
+                violation_error_message=_("This invitation is already imported in the mission."),
             ),
         ]
 

@@ -261,6 +261,15 @@ TABLE: dict[str, Row] = {
     "report:pdf": Row(kwargs=_mission, get=MISSION_PAGE, post=POST_ONLY_GET),
     "report:xlsx": Row(kwargs=_mission, get=MISSION_PAGE, post=POST_ONLY_GET),
     "report:csv": Row(kwargs=_mission, get=MISSION_PAGE, post=POST_ONLY_GET),
+    # --- imports and exports (transfer/urls.py) ---
+    # An empty upload: "this field is required" next to the file input, nothing imported.
+    "transfer:ics_import": Row(kwargs=_mission, get=MISSION_PAGE, post=MISSION_FORM_POST),
+    # A file of mission A (GET only).
+    "transfer:export": Row(
+        kwargs=lambda w: {"slug": w.mission_a.slug, "what": "agenda", "fmt": "xlsx"},
+        get=MISSION_PAGE,
+        post=POST_ONLY_GET,
+    ),
     # --- delegates, by secret token only (meetings/public_urls.py) ---
     "public:delegate_page": Row(
         kwargs=lambda w: {"token": NOBODYS_TOKEN},

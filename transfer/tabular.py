@@ -76,6 +76,14 @@ def label_of(columns: tuple[Column, ...], key: str) -> str:
     return key
 
 
+def unquote(text: str) -> str:
+    """Undo the exports' guard against formulas (transfer/exports.py writes "'+39 011 ..."
+    for a cell that a spreadsheet would otherwise run), so that an export imports back."""
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
+        return text[1:]
+    return text
+
+
 def cell_text(value) -> str:
     """A cell as text: dates as ISO 8601, times as HH:MM, whole numbers without ".0"."""
     if value is None:
@@ -145,7 +153,9 @@ def _csv_records(data: bytes, table: Table) -> list[list[str]] | None:
         for record in reader:
             if len(records) > MAX_ROWS + 1:
                 break
-            records.append([cell[:MAX_CELL_CHARS].strip() for cell in record[:MAX_COLUMNS]])
+            records.append(
+                [unquote(cell[:MAX_CELL_CHARS].strip()) for cell in record[:MAX_COLUMNS]]
+            )
     except csv.Error as error:
         table.errors.append(
             CellError(
@@ -178,7 +188,7 @@ def _xlsx_records(data: bytes, table: Table) -> list[list[str]] | None:
             for values in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
                 if len(records) > MAX_ROWS + 1:
                     break
-                records.append([cell_text(value)[:MAX_CELL_CHARS] for value in values])
+                records.append([unquote(cell_text(value)[:MAX_CELL_CHARS]) for value in values])
         finally:
             workbook.close()
     except Exception:  # noqa: BLE001 - see above

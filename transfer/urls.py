@@ -3,7 +3,7 @@ printed programme booklet (PDF). No models; everything is written through the se
 
 from django.urls import path, re_path
 
-from transfer import booklet_views, views
+from transfer import download_views, ics_views, views
 
 app_name = "transfer"
 
@@ -35,12 +35,20 @@ urlpatterns: list = [
     # The programme booklet (PDF): read-only, GET and HEAD.
     path(
         "missions/<slug:slug>/booklet.pdf",
-        booklet_views.mission_booklet,
+        download_views.mission_booklet,
         name="mission_booklet",
     ),
     path(
         "missions/<slug:slug>/delegation/<int:pk>/booklet.pdf",
-        booklet_views.member_booklet,
+        download_views.member_booklet,
         name="member_booklet",
+    ),
+    # .ics invitations from partners: upload, preview, import.
+    path("missions/<slug:slug>/import/invitations/", ics_views.ics_import, name="ics_import"),
+    # The agenda, the roster and the partners as CSV or Excel (GET only).
+    path(
+        "missions/<slug:slug>/export/<slug:what>.<slug:fmt>",
+        download_views.export,
+        name="export",
     ),
 ]

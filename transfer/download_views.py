@@ -1,12 +1,12 @@
 """The coordinators' downloads of a mission: the programme booklet (PDF), for the whole
-mission or one delegate.
+mission or one delegate, and the agenda, roster and partners as CSV or Excel.
 
 Thin views: the mission through get_mission_for_user (404 for other coordinators' missions),
 the member through that mission, the booklet from transfer.booklet.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.views.decorators.http import require_safe
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 from delegations.models import DelegationMember
 from missions.views import get_mission_for_user
 from transfer.booklet import booklet_data, booklet_filename, booklet_language, booklet_pdf
+from transfer.exports import EXPORTS, FORMATS, export_file
 
 
 def _pdf_response(booklet, language: str) -> HttpResponse:
@@ -43,3 +44,16 @@ def member_booklet(request, slug: str, pk: int):
     member.mission = mission
     language = booklet_language(request.GET.get("lang"), member.person.preferred_language)
     return _pdf_response(booklet_data(mission, member=member), language)
+
+
+@login_required
+@require_safe
+def export(request, slug: str, what: str, fmt: str):
+    """The agenda, the delegation or the partners as a CSV or Excel file (GET only)."""
+    if what not in EXPORTS or fmt not in FORMATS:
+        raise Http404
+    mission = get_mission_for_user(request, slug)
+    content, content_type, name = export_file(mission, what, fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
