@@ -15,6 +15,7 @@ from delegations.models import DelegationMember, Organisation
 from meetings.feeds import qr_svg
 from meetings.models import Meeting
 from missions import links
+from outcomes.models import Outcome
 from tests.builders import (
     local,
     make_coordinator,
@@ -122,7 +123,6 @@ def world():
         partner_contacts=[consul],
         description="Opening briefing of the mission.",
         internal_notes="INTERNAL-NOTE-briefing",
-        outcome="OUTCOME-briefing",
     )
     visit = make_meeting(
         mission,
@@ -145,8 +145,10 @@ def world():
         status=Meeting.Status.TENTATIVE,
         venue=hotel,
         attendees=[delegate],
-        outcome="OUTCOME-dinner",
     )
+    # Outcomes are internal (outcomes.Outcome): never printed.
+    Outcome.objects.create(meeting=briefing, summary="OUTCOME-briefing", next_steps="OUTCOME-next")
+    Outcome.objects.create(meeting=dinner, held=Outcome.Held.NO_SHOW, summary="OUTCOME-dinner")
     return {
         "mission": mission,
         "coordinator": coordinator,
