@@ -272,6 +272,16 @@ def when_text(entry: dict, zones: Zones) -> str:
     }
 
 
+def instant_text(value: datetime, zone: ZoneInfo) -> str:
+    """ "22 April 2025 at 15:02 (Detroit)": when something was published."""
+    local = value.astimezone(zone)
+    return _("%(date)s at %(time)s (%(zone)s)") % {
+        "date": formats.date_format(local, "j F Y"),
+        "time": _hm(local),
+        "zone": zone_city(zone.key),
+    }
+
+
 def moved_text(old: dict, new: dict, zones: Zones) -> str:
     """ "Tue 22 Apr 14:00–15:00 → 16:00–17:00 (Detroit), 20:00 → 22:00 (Rome)": the day
     again on the right only when it changed."""
