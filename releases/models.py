@@ -21,6 +21,13 @@ class ProgrammeVersionQuerySet(models.QuerySet):
     def for_mission(self, mission: Mission) -> "ProgrammeVersionQuerySet":
         return self.filter(mission=mission)
 
+    def latest_of(self, mission: Mission) -> "ProgrammeVersion | None":
+        return self.filter(mission=mission).order_by("-number").first()
+
+    def without_snapshot(self) -> "ProgrammeVersionQuerySet":
+        """For bars and lists: the JSON may weigh hundreds of kilobytes."""
+        return self.defer("snapshot", "changes")
+
     def visible_to(self, user) -> "ProgrammeVersionQuerySet":
         return self.filter(mission__in=Mission.objects.visible_to(user).values("pk"))
 
@@ -46,6 +53,12 @@ class ProgrammeVersion(models.Model):
     published_at = models.DateTimeField(_("published"))
     snapshot = models.JSONField(_("snapshot"))
     changes = models.JSONField(_("changes"), default=list, blank=True)
+    # Meetings in the snapshot that are still in the programme (tombstones left out): with
+    # `settled_at`, what lets `pending_changes` count in one query without reading the JSON.
+    meeting_count = models.PositiveIntegerField(_("meetings"), default=0)
+    # The working programme matched this version at this instant: its publication, or a
+    # later "discard unpublished changes". Meetings saved after it are pending.
+    settled_at = models.DateTimeField(_("settled"), null=True, blank=True)
 
     objects = ProgrammeVersionQuerySet.as_manager()
 
