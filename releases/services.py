@@ -21,6 +21,7 @@ from meetings.models import Meeting
 from meetings.services import meeting_delete, meeting_save
 from missions.models import Mission, Venue
 from missions.services import mission_save
+from releases import changes, digests
 from releases.models import ProgrammeVersion
 from releases.snapshot import FORMAT
 
@@ -283,6 +284,9 @@ def programme_publish(
         published_by=user if user is not None and user.is_authenticated else None,
         published_at=now,
         snapshot=snapshot,
+        changes=changes.to_json(
+            changes.diff(previous.snapshot if previous is not None else None, snapshot)
+        ),
         meeting_count=sum(1 for m in snapshot["meetings"].values() if not m["deleted"]),
         settled_at=now,
     )
@@ -299,6 +303,9 @@ def programme_publish(
     if mission.status == Mission.Status.DRAFT:
         mission.status = Mission.Status.PUBLISHED
         mission_save(mission=mission)
+    # In this transaction: a version is never without its digests, nor a digest recorded
+    # twice; they are e-mailed after the commit (releases/digests.py).
+    digests.digests_record(version=version)
     return version
 
 
