@@ -143,6 +143,10 @@ def digests_record(*, version: ProgrammeVersion) -> list[DigestDelivery]:
     The unique (version, member) constraint makes a second recording fail (IntegrityError),
     which rolls the caller's publication back: a digest is never recorded, or sent, twice.
     """
+    if version.number == 1:
+        # Nothing was published before: delegates learn of their agenda from the links
+        # e-mail (the roster's "e-mail the links"), not from a list of everything as new.
+        return []
     deliveries = []
     with transaction.atomic():
         for digest in version_digests(version):
