@@ -158,7 +158,8 @@ def digests_record(*, version: ProgrammeVersion) -> list[DigestDelivery]:
                 subject=digest.subject[:300],
                 body=digest.text,
             )
-            delivery.full_clean(validate_unique=False)  # the constraint decides, race-safe
+            # The database constraint decides (race-safe): IntegrityError, not a form error.
+            delivery.full_clean(validate_unique=False, validate_constraints=False)
             delivery.save()
             deliveries.append(delivery)
     pks = [d.pk for d in deliveries if d.email]

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from delegations.models import DelegationMember
+from delegations.models import DelegationMember, Organisation
 from meetings.models import Meeting
 from meetings.services import meeting_cancel, meeting_delete, meeting_save, meeting_schedule
 from missions.models import Mission, Venue
@@ -34,7 +34,7 @@ class World:
     lunch: Meeting  # Ford lunch: paolo + marco, Wed 23 Apr 12:00-13:00 Detroit
 
 
-def build_world(*, published: bool = True) -> World:
+def build_world(*, published: bool = True, domain: str = "example.org") -> World:
     mission = make_mission(title="VTM Michigan 2025")
     coordinator = make_coordinator(mission, first_name="Giulia", last_name="Ferrero")
     rivian = make_venue(mission, name="Rivian HQ", address="1 Rivian Way", city="Plymouth")
@@ -47,7 +47,7 @@ def build_world(*, published: bool = True) -> World:
         if not email:
             fields["email"] = ""
         else:
-            fields["email"] = f"{first.lower()}.{last.lower()}@example.org"
+            fields["email"] = f"{first.lower()}.{last.lower()}@{domain}"
         return make_member(mission, make_person(**fields))
 
     andrea = member("Andrea", "Tronzano", "it")
@@ -61,7 +61,10 @@ def build_world(*, published: bool = True) -> World:
         title="Rivian visit",
         venue=rivian,
         attendees=[andrea, laura],
-        partner_organisations=[make_organisation(name="Rivian Automotive")],
+        partner_organisations=[
+            Organisation.objects.filter(name="Rivian Automotive").first()
+            or make_organisation(name="Rivian Automotive")
+        ],
     )
     lunch = make_meeting(
         mission,
