@@ -87,7 +87,7 @@ def test_italian_delegate_gets_an_italian_digest(django_capture_on_commit_callba
     _publish(world, django_capture_on_commit_callbacks)
 
     (andrea,) = [m for m in mail.outbox if "andrea" in m.to[0]]
-    assert andrea.subject == "Modifiche alla tua agenda per VTM Michigan 2025"
+    assert andrea.subject == "Modifiche alla sua agenda per VTM Michigan 2025"
     assert andrea.body.startswith("Gentile Andrea,")
     assert "Spostato: Mar 22 Apr 14:00–15:00 → 16:00–17:00 (Detroit), 20:00 → 22:00 (Roma)" in (
         andrea.body
