@@ -102,6 +102,24 @@ def _meeting(w) -> dict:
     return {"slug": w.mission_a.slug, "pk": w.meeting_a.pk}
 
 
+def _failed_digest(w) -> dict:
+    """A digest of mission A that could not be sent (made once per world)."""
+    if not hasattr(w, "digest_a"):
+        from releases.models import DigestDelivery
+        from tests.builders import publish
+
+        w.digest_a = DigestDelivery.objects.create(
+            version=publish(w.mission_a),
+            member=w.member_a,
+            email=w.member_a.person.email,
+            language="en",
+            subject="Changes to your agenda",
+            body="Moved",
+            error="Connection refused",
+        )
+    return {"slug": w.mission_a.slug, "pk": w.digest_a.pk}
+
+
 # A page of mission A: its coordinators and superusers only; anyone else 404 (never reveal it).
 MISSION_PAGE = (LOGIN, 200, 404, 404, 200, LOGIN)
 # A form of mission A posted empty: errors shown again, nothing saved.
@@ -263,6 +281,10 @@ TABLE: dict[str, Row] = {
         kwargs=lambda w: {"uidb64": "MQ", "token": "set-password"}, get=ANYBODY, post=ANYBODY
     ),
     "password_reset_complete": Row(get=ANYBODY, post=(405,) * 6),
+    # --- programme versions: changelog, compare, resending a digest (releases/) ---
+    "versions:list": Row(kwargs=_mission, get=MISSION_PAGE, post=POST_ONLY_GET),
+    "versions:compare": Row(kwargs=_mission, get=MISSION_PAGE, post=POST_ONLY_GET),
+    "versions:digest_resend": Row(kwargs=_failed_digest, get=POST_ONLY_GET, post=MISSION_ACTION),
     # --- the admin: a sample (see the module's docstring) ---
     "admin:index": Row(get=ADMIN_ONLY, post=ADMIN_ONLY),
     # A logged-in superuser's GET is sent on to the index; everyone else sees the form (an
