@@ -420,7 +420,7 @@ class ChangeView:
 
     @property
     def kind_classes(self) -> str:
-        return " ".join(f"change-{kind}" for kind in self.kinds)
+        return " ".join(f"changed-{kind}" for kind in self.kinds)
 
 
 def present(
