@@ -3,7 +3,10 @@
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from releases.models import ProgrammeVersion
 from tests.builders import make_coordinator, publish
@@ -174,3 +177,36 @@ def test_other_coordinators_get_404(client):
 
     for name in ("versions:list", "versions:compare"):
         assert client.get(reverse(name, args=[world.mission.slug])).status_code == 404
+
+
+@pytest.fixture
+def _compare_world():
+    """One programme with two versions, built once for all of hypothesis' examples (they
+    only read)."""
+    world = build_world()
+    move(world.visit, minutes=120)
+    publish(world.mission, user=world.coordinator)
+    return world
+
+
+ODD = st.one_of(
+    st.text(max_size=30),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.sampled_from(["1", "2", "0", "-1", "1.5", "\x00", "9" * 40, ""]),
+)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(params=st.dictionaries(st.sampled_from(["from", "to", "x"]), ODD, max_size=3))
+def test_compare_with_odd_parameters_never_fails(_compare_world, params):
+    client = Client()
+    client.force_login(_compare_world.coordinator)
+
+    response = client.get(reverse("versions:compare", args=[_compare_world.mission.slug]), params)
+
+    assert response.status_code == 200
+    assert b"Compare versions" in response.content
