@@ -178,9 +178,9 @@ def build_snapshot(
         entry = _content(meeting)
         old = before.get(meeting.uid)
         if old is None:
-            # First published now. Before versions existed the working SEQUENCE was what
-            # phones held: carried on for version 1 so that it never goes backwards.
-            entry["sequence"] = meeting.sequence if previous is None else 0
+            # First published now: the working SEQUENCE, which is what phones held before
+            # versions existed (version 1 of an existing mission), so it never goes back.
+            entry["sequence"] = meeting.sequence
             entry["last_modified"] = iso(now)
             former = set()
         else:
@@ -410,3 +410,12 @@ def pending_changes(mission: Mission, version: ProgrammeVersion | None) -> int:
         kept=Count("pk", filter=Q(created__lte=since)),
     )
     return counts["changed"] + max(0, version.meeting_count - counts["kept"])
+
+
+def programme_publish_restored(*, mission: Mission) -> ProgrammeVersion | None:
+    """Versions go with a deleted mission and are in no backup file: a published mission
+    brought back (from history or from a file) is published again at once, as it came back,
+    so that its delegates' links answer as before."""
+    if mission.status != Mission.Status.PUBLISHED or latest_version(mission) is not None:
+        return None
+    return programme_publish(mission=mission, user=None, note=_("Restored"))

@@ -38,8 +38,8 @@ keys sorted when stored so that the same programme gives the same bytes:
 
 SEQUENCE: +1 in a version where the meeting's start, end, venue or status changed compared
 with the previous version (or it became deleted); never for unpublished edits. A meeting
-first published in version 1 keeps the working SEQUENCE it had (what phones held before
-versions existed); one first published later starts at 0. Tombstones (deleted meetings,
+published for the first time takes the working SEQUENCE it has (what phones held before
+versions existed, for version 1 of an existing mission). Tombstones (deleted meetings,
 former attendees) are dropped from versions published after the mission's last day.
 A contact's "organisation" is what `Person.title_line` shows (short name or name).
 

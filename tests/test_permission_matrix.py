@@ -71,6 +71,7 @@ from tests.builders import (
     make_person,
     make_user,
     make_venue,
+    publish,
 )
 
 pytestmark = pytest.mark.django_db
@@ -369,6 +370,7 @@ def world(mailoutbox):
         partner_contacts=[partner_a],
         internal_notes="INTERNAL-NOTE-OF-A",
     )
+    publish(mission_a)
     member_b = make_member(mission_b)
     return SimpleNamespace(
         mission_a=mission_a,
@@ -395,7 +397,7 @@ def world(mailoutbox):
 def _database() -> dict:
     """Every row of our apps' tables (history and m2m included) and of the users."""
     models = [get_user_model()]
-    for label in ("missions", "delegations", "meetings"):
+    for label in ("missions", "delegations", "meetings", "releases"):
         models.extend(apps.get_app_config(label).get_models(include_auto_created=True))
     return {
         model._meta.db_table: list(model._default_manager.order_by("pk").values_list())
