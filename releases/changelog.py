@@ -179,16 +179,28 @@ class MemberUpdate:
     changes: list[ChangeView]
 
 
+def latest_for_page(release_id: int | None) -> ProgrammeVersion | None:
+    """The latest version for the delegate's page, snapshot and changes in one query
+    (`release_id` comes annotated with the member: releases.published.member_by_token)."""
+    if release_id is None:
+        return None
+    return ProgrammeVersion.objects.only("number", "published_at", "snapshot", "changes").get(
+        pk=release_id
+    )
+
+
 def member_update(
     member: DelegationMember, version: ProgrammeVersion | None
 ) -> MemberUpdate | None:
     """ "Updated on ... (version N)" and the delegate's own changes in it, in the active
     language; no query (the version is the one the page renders from)."""
-    if version is None:
+    if version is None or str(member.pk) not in version.snapshot["members"]:
         return None
     mission = version.snapshot["mission"]
     zones = Zones.of(mission)
-    mine = changes_module.for_member(changes_module.from_json(version.changes), member.pk)
+    # Version 1: everything would be "new"; the agenda below says it better.
+    found = changes_module.from_json(version.changes) if version.number > 1 else []
+    mine = changes_module.for_member(found, member.pk)
     return MemberUpdate(
         number=version.number,
         published=changes_module.instant_text(version.published_at, zones.local),

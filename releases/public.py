@@ -36,7 +36,7 @@ from meetings.feeds import (
 )
 from missions.localtime import zone_city
 from missions.models import Mission
-from releases import published
+from releases import changelog, published
 
 
 def _member(request: HttpRequest, token: str, *, allow_preview: bool = False):
@@ -159,7 +159,9 @@ def delegate_page(request: HttpRequest, token: str) -> HttpResponse:
     if member is None:
         return _not_found(request)
     language = _language(request, member.person.preferred_language)
-    snapshot = published.snapshot_of(member.release_id)
+    # The snapshot with the version's number, date and changes (releases/changelog.py).
+    version = changelog.latest_for_page(member.release_id)
+    snapshot = version.snapshot if version is not None else None
     mission = published.mission_of(snapshot, member.mission)
     # Not published yet for this delegate: no version, or added to the delegation since.
     not_published = snapshot is None or str(member.pk) not in snapshot["members"]
@@ -188,6 +190,7 @@ def delegate_page(request: HttpRequest, token: str) -> HttpResponse:
         # Zone names in the page's language ("Roma"), not the request's.
         context["zone_name"] = zone_city(mission.timezone)
         context["home_name"] = zone_city(mission.home_timezone)
+        context["update"] = changelog.member_update(member, version)
         response = render(request, "meetings/delegate/page.html", context)
         response.headers["Content-Language"] = language
     response.headers["Cache-Control"] = "private, no-store"
