@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("delegations.urls")),
     path("", include("meetings.urls")),
     path("", include("transfer.urls")),
+    path("", include("releases.urls")),
 ]
 
 # A database outage answers 503 with Retry-After; every other error templates/500.html.
