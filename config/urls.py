@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("delegations.urls")),
     path("", include("meetings.urls")),
     path("", include("transfer.urls")),
+    path("", include("releases.urls")),
     path("", include("releases.changelog_urls")),
 ]
 

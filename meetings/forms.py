@@ -284,7 +284,15 @@ class MeetingForm(MissionLocalTimesMixin, VersionedFormMixin, forms.ModelForm):
                 Column("outcome", css_class="col-md-6"),
             ),
             Submit("save", gettext_lazy("Save meeting")),
+            # Urgent fixes during the trip: saved and published in one go (releases).
+            _SaveAndPublish("publish", gettext_lazy("Save and publish"), css_class="ms-2"),
         )
+
+
+class _SaveAndPublish(Submit):
+    """The second, quieter submit button."""
+
+    field_classes = "btn btn-outline-primary"
 
 
 class AgendaFilterForm(forms.Form):

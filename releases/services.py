@@ -331,12 +331,13 @@ def _differing(mission: Mission, version: ProgrammeVersion) -> tuple[dict, dict]
 
 
 @transaction.atomic
-def programme_discard(*, mission: Mission, user) -> int:
+def programme_discard(*, mission: Mission, user, expected_number: int | None = None) -> int:
     """Bring the working meetings back to the latest version: changed ones reverted,
     deleted ones re-created with their UID, new ones deleted. Internal notes and outcomes
     (never published) stay as they are. Returns how many meetings were touched."""
     mission = _lock(mission)
     version = latest_version(mission)
+    _check_expected(version, expected_number)
     if version is None:
         raise ValidationError(
             _("Nothing to discard: this programme has never been published."),

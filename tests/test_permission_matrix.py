@@ -254,6 +254,10 @@ TABLE: dict[str, Row] = {
         get=SECRET_GET,
         post=SAFE_ONLY,
     ),
+    # --- programme versions (releases/urls.py): an empty POST publishes or discards nothing
+    # (nothing pending): the page again with the message ---
+    "releases:publish": Row(kwargs=_mission, get=MISSION_PAGE, post=MISSION_FORM_POST),
+    "releases:discard": Row(kwargs=_mission, get=MISSION_PAGE, post=MISSION_FORM_POST),
     "public:meeting_ics": Row(
         kwargs=lambda w: {"token": NOBODYS_TOKEN, "pk": w.meeting_a.pk},
         token_kwargs=lambda w: {"token": w.member_a.token, "pk": w.meeting_a.pk},
@@ -307,6 +311,16 @@ for _model, _pk in ADMIN_MODELS.items():
     TABLE[f"admin:{_model}_changelist"] = Row(get=ADMIN_ONLY, post=ADMIN_ONLY)
     TABLE[f"admin:{_model}_change"] = Row(
         kwargs=lambda w, pk=_pk: {"object_id": pk(w)}, get=ADMIN_ONLY, post=ADMIN_ONLY
+    )
+# Versions and digests are read-only in the admin (released bytes are immutable): a POST to
+# their change page is refused (403) even for a superuser.
+ADMIN_READ_ONLY = (ADMIN, ADMIN, ADMIN, ADMIN, 403, ADMIN)
+for _model, _pk in {
+    "releases_programmeversion": lambda w: w.version_a.pk,
+}.items():
+    TABLE[f"admin:{_model}_changelist"] = Row(get=ADMIN_ONLY, post=ADMIN_ONLY)
+    TABLE[f"admin:{_model}_change"] = Row(
+        kwargs=lambda w, pk=_pk: {"object_id": pk(w)}, get=ADMIN_ONLY, post=ADMIN_READ_ONLY
     )
 
 
@@ -370,7 +384,7 @@ def world(mailoutbox):
         partner_contacts=[partner_a],
         internal_notes="INTERNAL-NOTE-OF-A",
     )
-    publish(mission_a)
+    version_a = publish(mission_a)
     member_b = make_member(mission_b)
     return SimpleNamespace(
         mission_a=mission_a,
@@ -381,6 +395,7 @@ def world(mailoutbox):
         rivian=rivian,
         partner_a=partner_a,
         meeting_a=meeting_a,
+        version_a=version_a,
         member_b=member_b,
         loose=make_person(last_name="Usesme"),
         users={
