@@ -105,8 +105,9 @@ def test_changelog_queries_do_not_grow_with_versions(client, django_assert_num_q
     client.force_login(world.coordinator)
     url = reverse("versions:list", args=[world.mission.slug])
 
-    # session, user, mission, versions, their publishers' digests, the delegation
-    with django_assert_num_queries(6):
+    # session, user, mission, versions with their publishers, their digests, the delegation,
+    # the programme bar under the tabs (what waits to be published)
+    with django_assert_num_queries(7):
         response = client.get(url)
 
     assert [f'id="version-{n}"' in response.content.decode() for n in (1, count)] == [True] * 2
@@ -119,8 +120,9 @@ def test_compare_queries_do_not_grow_with_versions(client, django_assert_num_que
     client.force_login(world.coordinator)
     url = reverse("versions:compare", args=[world.mission.slug]) + f"?from=1&to={count}"
 
-    # session, user, mission, version numbers, the two versions (one query), the delegation
-    with django_assert_num_queries(6):
+    # session, user, mission, version numbers, the two versions (one query), the delegation,
+    # the programme bar under the tabs
+    with django_assert_num_queries(7):
         response = client.get(url)
 
     assert f"From version 1 to version {count}" in _text(response)

@@ -205,3 +205,77 @@ def test_resend_of_another_missions_digest_is_404(client):
     )
 
     assert response.status_code == 404
+
+
+def _plain(response) -> str:
+    html = response.content.decode()
+    return " ".join(re.sub(r"<[^>]+>", " ", html).replace("&quot;", '"').split())
+
+
+def test_publish_page_previews_exactly_the_affected_delegates_and_their_emails(client):
+    world = build_world()
+    move(world.visit, minutes=120)  # Andrea and Laura
+    move(world.lunch, minutes=30)  # Paolo and Marco (no address)
+    client.force_login(world.coordinator)
+
+    page = _plain(client.get(reverse("releases:publish", args=[world.mission.slug])))
+
+    assert "Publish and e-mail 3 delegates" in page
+    assert re.findall(r"<strong class=\"digest-name\">([^<]+)</strong>", _html(client, world)) == [
+        "Laura Bianchi",
+        "Paolo Rossi",
+        "Andrea Tronzano",
+    ]
+    assert "Subject: Changes to your agenda for VTM Michigan 2025" in page
+    assert "Subject: Modifiche alla sua agenda per VTM Michigan 2025" in page
+    assert "Marco Verdi : No e-mail address: tell them (1 meeting)" in page
+    assert f'value="http://127.0.0.1:8000/d/{world.marco.token}/" readonly' in _html(client, world)
+    assert mail.outbox == []  # a preview sends nothing
+
+
+def _html(client, world) -> str:
+    return client.get(reverse("releases:publish", args=[world.mission.slug])).content.decode()
+
+
+def test_publishing_from_the_page_sends_the_previewed_emails(
+    client, django_capture_on_commit_callbacks
+):
+    world = build_world()
+    mail.outbox.clear()
+    move(world.visit, minutes=120)
+    client.force_login(world.coordinator)
+    url = reverse("releases:publish", args=[world.mission.slug])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"note": "Rivian later", "expected": "1"})
+
+    assert response.status_code == 302
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "Andrea Tronzano <andrea.tronzano@example.org>",
+        "Laura Bianchi <laura.bianchi@example.org>",
+    ]
+
+
+def test_a_publish_page_opened_before_another_publication_sends_nothing(
+    client, django_capture_on_commit_callbacks
+):
+    world = build_world()
+    mail.outbox.clear()
+    move(world.visit, minutes=120)
+    client.force_login(world.coordinator)
+    url = reverse("releases:publish", args=[world.mission.slug])
+    # A colleague publishes while this page (opened on version 1) waits.
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(world.mission, user=world.coordinator)
+    move(world.visit, minutes=30)
+    sent = len(mail.outbox)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"note": "", "expected": "1"})
+
+    assert response.status_code == 409
+    assert "Somebody else published version 2 meanwhile" in _plain(response)
+    assert len(mail.outbox) == sent
+    assert ProgrammeVersion.objects.filter(mission=world.mission).count() == 2
+    # The page shows what publishing now would send instead.
+    assert "Publish and e-mail 2 delegates" in _plain(response)
