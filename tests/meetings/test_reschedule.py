@@ -312,7 +312,8 @@ def test_the_preview_costs_the_same_queries_for_1_or_30_meetings(
     url = reverse("missions:edit", args=[mission.slug])
     # Session and user (2), the mission twice (stored and edited: 2), the two date check
     # constraints validated by Django (2 x savepoint, select, release: 6), the slug's
-    # uniqueness (1), anything to move (1), the meetings (1), the stays (1).
-    with django_assert_num_queries(14):
+    # uniqueness (1), anything to move (1), the meetings (1), the stays (1), the latest
+    # programme version with its pending count (1: the bar).
+    with django_assert_num_queries(15):
         response = client.post(url, edit_data(mission, timezone="Europe/Berlin"))
     assert response.content.decode().count('<th scope="row">') == meetings
