@@ -15,10 +15,13 @@ without an e-mail address gets a row without address: the preview and the change
 """
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -31,6 +34,22 @@ from releases.changes import ChangeView, MeetingChange, Zones
 from releases.models import DigestDelivery, ProgrammeVersion
 
 logger = logging.getLogger(__name__)
+
+# The demo's publications record their digests as sent without any mail leaving the
+# machine (`digests_kept_in_memory`); None: Django's configured backend.
+_demo_backend: ContextVar[str | None] = ContextVar("digest_backend", default=None)
+
+
+@contextmanager
+def digests_kept_in_memory() -> Iterator[None]:
+    """Digests recorded inside this block go to Django's in-memory backend: the demo shows
+    digests "sent" in its changelog without e-mailing the made-up addresses (or filling
+    the console of `make run`)."""
+    token = _demo_backend.set("django.core.mail.backends.locmem.EmailBackend")
+    try:
+        yield
+    finally:
+        _demo_backend.reset(token)
 
 
 @dataclass
@@ -164,11 +183,13 @@ def digests_record(*, version: ProgrammeVersion) -> list[DigestDelivery]:
             deliveries.append(delivery)
     pks = [d.pk for d in deliveries if d.email]
     if pks:
-        transaction.on_commit(lambda: digests_send(pks=pks))
+        # The backend as chosen now: the commit may come after the demo's block has ended.
+        backend = _demo_backend.get()
+        transaction.on_commit(lambda: digests_send(pks=pks, backend=backend))
     return deliveries
 
 
-def digests_send(*, pks: list[int]) -> None:
+def digests_send(*, pks: list[int], backend: str | None = None) -> None:
     """Send the recorded, not yet sent digests `pks`; each records its outcome."""
     deliveries = DigestDelivery.objects.filter(pk__in=pks, sent_at=None).select_related(
         "version__mission", "member__person"
@@ -177,7 +198,8 @@ def digests_send(*, pks: list[int]) -> None:
     for delivery in deliveries:
         if delivery.version_id not in html_by_version:
             html_by_version[delivery.version_id] = _html(delivery.version)
-        _send(delivery, html_by_version[delivery.version_id].get(delivery.member_id, ""))
+        html = html_by_version[delivery.version_id].get(delivery.member_id, "")
+        _send(delivery, html, backend=backend)
 
 
 def _html(version: ProgrammeVersion) -> dict[int, str]:
@@ -186,11 +208,12 @@ def _html(version: ProgrammeVersion) -> dict[int, str]:
     return {digest.member.pk: digest.html for digest in version_digests(version)}
 
 
-def _send(delivery: DigestDelivery, html: str) -> None:
+def _send(delivery: DigestDelivery, html: str, *, backend: str | None = None) -> None:
     message = EmailMultiAlternatives(
         subject=delivery.subject,
         body=delivery.body,
         to=[recipient(delivery.member.person)] if delivery.member else [delivery.email],
+        connection=get_connection(backend) if backend else None,
     )
     if html:
         message.attach_alternative(html, "text/html")
