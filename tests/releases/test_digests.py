@@ -14,6 +14,7 @@ from releases.changelog import publish_preview
 from releases.models import DigestDelivery, ProgrammeVersion
 from releases.services import PublishConflict, programme_publish
 from tests.builders import publish
+from tests.formdata import opened
 from tests.releases.world import EDITS, build_world, move, set_fields
 
 pytestmark = pytest.mark.django_db
@@ -279,3 +280,22 @@ def test_a_publish_page_opened_before_another_publication_sends_nothing(
     assert ProgrammeVersion.objects.filter(mission=world.mission).count() == 2
     # The page shows what publishing now would send instead.
     assert "Publish and e-mail 2 delegates" in _plain(response)
+
+
+def test_save_and_publish_from_the_meeting_form_sends_the_digests_too(
+    client, django_capture_on_commit_callbacks
+):
+    world = build_world()
+    mail.outbox.clear()
+    client.force_login(world.coordinator)
+    url = reverse("meetings:edit", args=[world.mission.slug, world.lunch.pk])
+    data = opened(client, url, "meeting-form")
+    data.update({"start_1": "12:30", "end_1": "13:30", "publish": "1"})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data)
+
+    assert response.status_code == 302
+    assert [m.to[0] for m in mail.outbox] == ["Paolo Rossi <paolo.rossi@example.org>"]
+    assert "Moved: Wed 23 Apr 12:00–13:00 → 12:30–13:30 (Detroit)" in mail.outbox[0].body
+    assert DigestDelivery.objects.filter(member=world.marco, email="").exists()
