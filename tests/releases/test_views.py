@@ -169,7 +169,7 @@ def test_discard_page_brings_the_published_programme_back(planner, mission, meet
     assert "The working programme goes back to version 1" in text_of(page)
     form = form_fields(page.content.decode(), "discard-form")
     response = planner.post(url, form, follow=True)
-    assert "Unpublished changes discarded: 1 meetings are back as published." in text_of(response)
+    assert "Unpublished changes discarded: 1 meeting is back as published." in text_of(response)
     assert Meeting.objects.get(pk=meeting.pk).start == meeting.start
     assert bar_of(agenda(planner, mission)).startswith("Published: version 1")
 
