@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from meetings.models import Meeting
@@ -90,7 +91,11 @@ def discard(request, slug: str):
         else:
             messages.success(
                 request,
-                _("Unpublished changes discarded: %(count)d meetings are back as published.")
+                ngettext(
+                    "Unpublished changes discarded: %(count)d meeting is back as published.",
+                    "Unpublished changes discarded: %(count)d meetings are back as published.",
+                    touched,
+                )
                 % {"count": touched},
             )
             return redirect("meetings:agenda", mission.slug)
