@@ -82,7 +82,8 @@ def test_edit_see_pending_publish_and_the_delegates_feed_follows(live_server, br
     expect(page.get_by_text("1 meeting changed since then.")).to_be_visible()
     page.get_by_label("Note for delegates and colleagues (optional)").fill("Final programme")
     page.screenshot(path=SCREENSHOTS / "publish-page.png")
-    page.get_by_role("button", name="Publish version 2").click()
+    # Geuna has an address: the button says who gets an e-mail (releases/digests.py).
+    page.get_by_role("button", name="Publish and e-mail 1 delegate").click()
     expect(page.get_by_text("Version 2 published")).to_be_visible()
     expect(page.locator("#programme-bar")).to_contain_text("Published: version 2")
     watch.assert_clean("publish journey")
