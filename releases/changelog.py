@@ -177,6 +177,7 @@ class MemberUpdate:
     number: int
     published: str
     changes: list[ChangeView]
+    note: str = ""
 
 
 def latest_for_page(release_id: int | None) -> ProgrammeVersion | None:
@@ -184,9 +185,9 @@ def latest_for_page(release_id: int | None) -> ProgrammeVersion | None:
     (`release_id` comes annotated with the member: releases.published.member_by_token)."""
     if release_id is None:
         return None
-    return ProgrammeVersion.objects.only("number", "published_at", "snapshot", "changes").get(
-        pk=release_id
-    )
+    return ProgrammeVersion.objects.only(
+        "number", "published_at", "note", "snapshot", "changes"
+    ).get(pk=release_id)
 
 
 def member_update(
@@ -205,4 +206,5 @@ def member_update(
         number=version.number,
         published=changes_module.instant_text(version.published_at, zones.local),
         changes=changes_module.present(mine, zones, personal=True),
+        note=version.note,
     )

@@ -56,3 +56,24 @@ def test_changelog_and_compare_read_well(browser: Browser, live_server):
     )
     expect(comparison).to_contain_text("Andrea Tronzano: 1 change")
     page.screenshot(path=str(SCREENSHOTS / "compare.png"), full_page=True)
+
+
+def test_delegate_sees_what_changed_on_a_phone(browser: Browser, live_server):
+    world = build_world()
+    move(world.visit, minutes=120)
+    set_fields(world.visit, venue=world.gm)
+    publish(world.mission, user=world.coordinator, note="Rivian asked for the afternoon")
+
+    page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    page.set_default_timeout(10_000)
+    page.goto(live_server.url + reverse("public:delegate_page", args=[world.laura.token]))
+
+    update = page.locator(".delegate-update")
+    expect(update).to_contain_text("version 2 · “Rivian asked for the afternoon”")
+    expect(update).to_contain_text("What changed")
+    expect(update).to_contain_text(
+        "Moved: Tue 22 Apr 14:00–15:00 → 16:00–17:00 (Detroit), 20:00 → 22:00 (Rome)"
+    )
+    expect(update).to_contain_text("Venue: Rivian HQ, 1 Rivian Way, Plymouth → GM Global")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "delegate-what-changed.png"))
