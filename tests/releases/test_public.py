@@ -215,7 +215,9 @@ def test_removed_delegate_sees_it_cancelled_in_three_parsers(client, world):
         assert mario_feed[parser][meeting.uid][:2] == (0, "CANCELLED"), parser
         assert anna_feed[parser][meeting.uid][:2] == (0, "CONFIRMED"), parser
     page = client.get(reverse("public:delegate_page", args=[mario.token]) + "?lang=en")
-    assert "Meeting with Rivian" not in page.content.decode()
+    agenda, update = _agenda_and_update(page.content.decode())
+    assert "Meeting with Rivian" not in agenda
+    assert "Meeting with Rivian Cancelled for you" in update  # releases/changes.py
     download = reverse("public:meeting_ics", args=[mario.token, meeting.pk])
     assert client.get(download).status_code == 404
 
@@ -232,7 +234,16 @@ def test_deleted_meeting_is_cancelled_in_feeds_and_gone_from_the_page(client, wo
         for parser, events in _parsed(client, url).items():
             assert events[meeting.uid][:2] == (1, "CANCELLED"), (url, parser)
     page = client.get(reverse("public:delegate_page", args=[anna.token]) + "?lang=en")
-    assert "Meeting with Rivian" not in page.content.decode()
+    agenda, update = _agenda_and_update(page.content.decode())
+    assert "Meeting with Rivian" not in agenda
+    assert "Meeting with Rivian Cancelled (was" in update  # releases/changes.py
+
+
+def _agenda_and_update(html: str) -> tuple[str, str]:
+    """The page without its "What changed" section, and that section's text."""
+    before, rest = html.split('<section class="delegate-update', 1)
+    section, after = rest.split("</section>", 1)
+    return before + after, " ".join(re.sub(r"<[^>]+>", " ", section).split())
 
 
 def test_never_published_mission_page_says_so_and_feeds_are_empty_calendars(client):
