@@ -76,7 +76,7 @@ def test_bar_says_not_published_then_pending_then_published(planner, mission, me
     assert bar_of(agenda(planner, mission)).startswith("Not published yet")
     version = publish(mission)
     when = version.published_at.astimezone(mission.home_tz).strftime("%-d %b %Y %H:%M")
-    assert bar_of(agenda(planner, mission)) == f"Published: version 1 of {when} Publish"
+    assert bar_of(agenda(planner, mission)) == f"Published: version 1 of {when} (Rome) Publish"
     _move(meeting)
     _move(meeting)
     bar = bar_of(agenda(planner, mission))
