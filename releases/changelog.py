@@ -39,10 +39,13 @@ class VersionEntry:
 def _member_names(mission: Mission) -> dict[int, str]:
     """Everyone of the delegation by pk (one query); a member removed since has a name in
     the version's changes only if added or removed there, else "#pk"."""
-    return {
-        member.pk: member.person.full_name
-        for member in DelegationMember.objects.filter(mission=mission).select_related("person")
-    }
+    members = (
+        DelegationMember.objects.filter(mission=mission)
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+    # In the roster's order (by last name), which member_counts keeps.
+    return {member.pk: member.person.full_name for member in members}
 
 
 def member_counts(changes: list[MeetingChange], names: dict[int, str]) -> list[MemberCount]:
@@ -53,11 +56,13 @@ def member_counts(changes: list[MeetingChange], names: dict[int, str]) -> list[M
                 pks.update(int(pk) for pk in entry["attendees"])
     counts = changes_module.members_affected(changes, sorted(pks))
     fallback = {int(pk): name for change in changes for pk, name in change.names.items()}
-    rows = [
-        MemberCount(name=names.get(pk) or fallback.get(pk, f"#{pk}"), count=n)
-        for pk, n in counts.items()
+    # The roster's order (names come by last name); members removed since go last.
+    order = {pk: index for index, pk in enumerate(names)}
+    ranked = sorted(counts, key=lambda pk: (order.get(pk, len(order)), pk))
+    return [
+        MemberCount(name=names.get(pk) or fallback.get(pk, f"#{pk}"), count=counts[pk])
+        for pk in ranked
     ]
-    return sorted(rows, key=lambda row: row.name.casefold())
 
 
 def zones_of(mission: Mission) -> Zones:

@@ -25,6 +25,7 @@ def versions(request, slug: str):
         "mission": mission,
         "entries": entries,
         "compare_form": CompareForm(numbers=[e.version.number for e in entries]),
+        "zone_label": zone_city(mission.timezone),
         "home_label": zone_city(mission.home_timezone),
     }
     return render(request, "releases/versions.html", context)
