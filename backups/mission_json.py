@@ -367,7 +367,12 @@ def import_mission(
                     values["uid"] = new_uid()
                 doc["mission"]["feed_token"] = new_secret()
             _refuse_clashes(doc, target)
-            return _write(doc, target, create_users, notes)
+            mission = _write(doc, target, create_users, notes)
+            # Delegates see published versions only; a file holds none (releases app).
+            from releases.services import programme_publish_restored
+
+            programme_publish_restored(mission=mission)
+            return mission
     except DatabaseError as error:
         raise MissionFileError(_("The database refused the import: %s") % error) from None
 

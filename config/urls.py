@@ -19,6 +19,8 @@ urlpatterns = [
     path("", include("transfer.urls")),
     path("", include("outcomes.report_urls")),
     path("", include("outcomes.urls")),
+    path("", include("releases.urls")),
+    path("", include("releases.changelog_urls")),
 ]
 
 # A database outage answers 503 with Retry-After; every other error templates/500.html.

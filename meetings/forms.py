@@ -279,7 +279,15 @@ class MeetingForm(MissionLocalTimesMixin, VersionedFormMixin, forms.ModelForm):
             # The outcome has its own page (outcomes/), linked from the meeting's side panel.
             "internal_notes",
             Submit("save", gettext_lazy("Save meeting")),
+            # Urgent fixes during the trip: saved and published in one go (releases).
+            _SaveAndPublish("publish", gettext_lazy("Save and publish"), css_class="ms-2"),
         )
+
+
+class _SaveAndPublish(Submit):
+    """The second, quieter submit button."""
+
+    field_classes = "btn btn-outline-primary"
 
 
 class AgendaFilterForm(forms.Form):

@@ -107,14 +107,20 @@ def member_calendar(
     return _build(cal, mission, meetings, meeting_url).to_ical()
 
 
-def meeting_calendar(meeting: Meeting, *, meeting_url: MeetingUrl | None = None) -> bytes:
-    """A single meeting to import ("add to my calendar") or attach to an e-mail."""
+def meeting_calendar(
+    meeting: "Meeting | EventData",
+    *,
+    meeting_url: MeetingUrl | None = None,
+    mission: Mission | None = None,
+) -> bytes:
+    """A single meeting to import ("add to my calendar") or attach to an e-mail; an
+    EventData (a published version's meeting) comes with its `mission`."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    return _build(cal, meeting.mission, [meeting], meeting_url).to_ical()
+    return _build(cal, mission or meeting.mission, [meeting], meeting_url).to_ical()
 
 
 def _feed(*, uid: str, name: str, description: str, source_url: str | None) -> Calendar:
@@ -205,6 +211,8 @@ class EventData:
     geo: tuple[float, float] | None
     partners: tuple[str, ...]  # partner_lines()
     attendees: tuple[str, ...]  # delegation members' names, by last name
+    # DTSTAMP: a published version's instant; None: the meeting's last change (`updated`).
+    stamp: datetime | None = None
 
     @classmethod
     def of(cls, meeting: Meeting) -> "EventData":
@@ -275,7 +283,7 @@ def _event(
     event["UID"] = vText(entry.uid)
     # From the meeting's last change, never "now": same data, same bytes, same ETag.
     changed = _utc(entry.updated)
-    event["DTSTAMP"] = changed
+    event["DTSTAMP"] = changed if entry.stamp is None else _utc(entry.stamp)
     event["CREATED"] = _utc(entry.created)
     event["LAST-MODIFIED"] = changed
     event["SEQUENCE"] = vInt(entry.sequence)

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from meetings import feeds
+# The views read the latest published version (releases), not the working programme.
+from releases import public as feeds
 
 app_name = "public"
 

@@ -496,4 +496,8 @@ def mission_restore(*, deleted) -> tuple[Mission, list[str]]:
         _meeting, meeting_lost = meeting_restore(mission=mission, deleted=record)
         lost.extend(meeting_lost)
     _touch_mission(mission.pk)
+    # Versions are not in the history: publish what came back (lazy: releases imports us).
+    from releases.services import programme_publish_restored
+
+    programme_publish_restored(mission=mission)
     return mission, lost

@@ -43,6 +43,7 @@ from missions.concurrency import (
 from missions.localtime import zone_city
 from missions.services import venue_save
 from missions.views import add_service_errors, get_mission_for_user
+from releases.views import publish_after_save
 
 
 def _get_meeting(mission, pk: int) -> Meeting:
@@ -191,6 +192,7 @@ def meeting_create(request, slug: str):
         meeting = _save_meeting(request, form)
         if meeting is not None:
             messages.success(request, _("“%(title)s” scheduled.") % {"title": meeting.title})
+            publish_after_save(request, meeting)
             if request.GET.get("from") == "timetable":
                 # Opened from a free slot: back to the timetable, on the new meeting.
                 return redirect(timetable_url_for(meeting))
@@ -261,6 +263,7 @@ def meeting_edit(request, slug: str, pk: int):
                 )
             else:
                 messages.success(request, _("“%(title)s” saved.") % {"title": saved.title})
+            publish_after_save(request, saved)
             return redirect(_agenda_anchor(saved))
     warnings, same_time = None, []
     if not form.is_bound:

@@ -10,7 +10,8 @@ unpublished edits never reach a phone, and the same version always renders the s
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from delegations.models import DelegationMember
@@ -20,6 +21,34 @@ from missions.models import Mission
 class ProgrammeVersionQuerySet(models.QuerySet):
     def for_mission(self, mission: Mission) -> "ProgrammeVersionQuerySet":
         return self.filter(mission=mission)
+
+    def latest_of(self, mission: Mission) -> "ProgrammeVersion | None":
+        return self.filter(mission=mission).order_by("-number").first()
+
+    def without_snapshot(self) -> "ProgrammeVersionQuerySet":
+        """For bars and lists: the JSON may weigh hundreds of kilobytes."""
+        return self.defer("snapshot", "changes")
+
+    def with_pending(self) -> "ProgrammeVersionQuerySet":
+        """Annotate `pending`: how many meetings of the mission differ from this version
+        (see releases.services.pending_changes, the same count) as subqueries, so that the
+        planner's bar costs one query whatever the number of meetings."""
+        from meetings.models import Meeting  # meetings does not import releases
+
+        def count(**condition) -> Coalesce:
+            rows = (
+                Meeting.objects.filter(mission=OuterRef("mission"), **condition)
+                .order_by()
+                .values("mission")
+                .annotate(n=Count("pk"))
+                .values("n")
+            )
+            return Coalesce(Subquery(rows[:1]), 0)
+
+        return self.defer("snapshot", "changes").annotate(
+            changed=count(updated__gt=OuterRef("settled_at")),
+            kept=count(created__lte=OuterRef("settled_at")),
+        )
 
     def visible_to(self, user) -> "ProgrammeVersionQuerySet":
         return self.filter(mission__in=Mission.objects.visible_to(user).values("pk"))
@@ -46,6 +75,12 @@ class ProgrammeVersion(models.Model):
     published_at = models.DateTimeField(_("published"))
     snapshot = models.JSONField(_("snapshot"))
     changes = models.JSONField(_("changes"), default=list, blank=True)
+    # Meetings in the snapshot that are still in the programme (tombstones left out): with
+    # `settled_at`, what lets `pending_changes` count in one query without reading the JSON.
+    meeting_count = models.PositiveIntegerField(_("meetings"), default=0)
+    # The working programme matched this version at this instant: its publication, or a
+    # later "discard unpublished changes". Meetings saved after it are pending.
+    settled_at = models.DateTimeField(_("settled"), null=True, blank=True)
 
     objects = ProgrammeVersionQuerySet.as_manager()
 
@@ -62,6 +97,11 @@ class ProgrammeVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mission} v{self.number}"
+
+    @property
+    def pending(self) -> int:
+        """With `with_pending()`: meetings saved since, plus those gone since."""
+        return self.changed + max(0, self.meeting_count - self.kept)
 
 
 class DigestDelivery(models.Model):

@@ -9,31 +9,41 @@ keys sorted when stored so that the same programme gives the same bytes:
       "format": 1,
       "mission": {"title", "city", "region", "country", "timezone", "home_timezone",
                   "start_date", "end_date" (ISO dates), "description", "organiser"},
-      "members": {            # the delegation at publication, by DelegationMember pk (str)
+      "members": {            # the delegation at publication, by DelegationMember pk (as str)
         "12": {"first_name", "last_name", "name", "role", "position", "organisation",
-               "language"}
+               "language", "email"}
       },
-      "meetings": {           # every meeting of the mission, cancelled ones included, by UID
+      "meetings": {           # every meeting of the mission, by UID
         "<uid>": {
           "pk", "uid",
-          "sequence",         # the PUBLISHED sequence: +1 once per version in which the
-                              # meeting's time, place or status changed (never for drafts)
+          "sequence",         # the PUBLISHED sequence (see below), never the draft's
           "title", "kind", "status", "description",
-          "start", "end",     # ISO UTC
+          "start", "end",     # ISO UTC strings "2025-04-22T13:00:00Z"
           "venue": null | {"id", "name", "address", "city", "country",
                            "latitude", "longitude"},   # coordinates as strings or null
-          "attendees": [member pks, ascending],
-          "partner_organisations": [{"id", "name"}],          # by name
-          "partner_contacts": [{"id", "name", "position", "organisation"}],  # by name
-          "created", "updated"   # ISO UTC; "updated" = the version's publication instant
-                                 # for meetings changed in that version, else as before
+          "attendees": [member pks (int), ascending],
+          "former_attendees": [member pks who had it in an earlier published version and
+                               no longer have it: their feed shows it CANCELLED],
+          "partner_organisations": [{"id", "name", "short_name"}],   # sorted by name
+          "partner_contacts": [{"id", "name", "position", "organisation",   # by name
+                                "first_name", "last_name", "organisation_id",
+                                "organisation_name", "organisation_short_name"}],
+          "deleted": false,   # true: deleted from the working programme; kept (status
+                              # "cancelled") until the mission is over, so phones remove it
+          "created", "last_modified"   # ISO UTC; last_modified = published_at of the
+                                       # version in which this meeting last changed
         }
       }
     }
 
-Meetings deleted from the working programme are absent from the next snapshot; the
-changelog records them as deleted and the feeds keep them as STATUS:CANCELLED until the
-mission is over. Internal fields (internal notes, outcomes) are never in a snapshot.
+SEQUENCE: +1 in a version where the meeting's start, end, venue or status changed compared
+with the previous version (or it became deleted); never for unpublished edits. A meeting
+published for the first time takes the working SEQUENCE it has (what phones held before
+versions existed, for version 1 of an existing mission). Tombstones (deleted meetings,
+former attendees) are dropped from versions published after the mission's last day.
+A contact's "organisation" is what `Person.title_line` shows (short name or name).
+
+Internal fields (internal notes, outcomes) are never in a snapshot.
 """
 
 FORMAT = 1

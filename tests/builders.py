@@ -124,3 +124,10 @@ def make_many_meetings(
             for target in targets
         )
     return meetings
+
+
+def publish(mission: Mission, *, note: str = "", user=None):
+    """Publish the working programme as the next version (what delegates then see)."""
+    from releases.services import programme_publish
+
+    return programme_publish(mission=mission, user=user, note=note)

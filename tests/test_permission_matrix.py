@@ -73,6 +73,7 @@ from tests.builders import (
     make_person,
     make_user,
     make_venue,
+    publish,
 )
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +107,25 @@ def _meeting(w) -> dict:
 
 def _follow_up(w) -> dict:
     return {"slug": w.mission_a.slug, "pk": w.follow_up_a.pk}
+
+
+def _failed_digest(w) -> dict:
+    """A digest of mission A that could not be sent (made once per world)."""
+    if not hasattr(w, "digest_a"):
+        from releases.models import DigestDelivery, ProgrammeVersion
+        from tests.builders import publish
+
+        version = ProgrammeVersion.objects.filter(mission=w.mission_a).first()
+        w.digest_a = DigestDelivery.objects.create(
+            version=version or publish(w.mission_a),
+            member=w.member_a,
+            email=w.member_a.person.email,
+            language="en",
+            subject="Changes to your agenda",
+            body="Moved",
+            error="Connection refused",
+        )
+    return {"slug": w.mission_a.slug, "pk": w.digest_a.pk}
 
 
 # A page of mission A: its coordinators and superusers only; anyone else 404 (never reveal it).
@@ -283,6 +303,10 @@ TABLE: dict[str, Row] = {
         get=SECRET_GET,
         post=SAFE_ONLY,
     ),
+    # --- programme versions (releases/urls.py): an empty POST publishes or discards nothing
+    # (nothing pending): the page again with the message ---
+    "releases:publish": Row(kwargs=_mission, get=MISSION_PAGE, post=MISSION_FORM_POST),
+    "releases:discard": Row(kwargs=_mission, get=MISSION_PAGE, post=MISSION_FORM_POST),
     "public:meeting_ics": Row(
         kwargs=lambda w: {"token": NOBODYS_TOKEN, "pk": w.meeting_a.pk},
         token_kwargs=lambda w: {"token": w.member_a.token, "pk": w.meeting_a.pk},
@@ -331,6 +355,10 @@ TABLE: dict[str, Row] = {
         kwargs=lambda w: {"uidb64": "MQ", "token": "set-password"}, get=ANYBODY, post=ANYBODY
     ),
     "password_reset_complete": Row(get=ANYBODY, post=(405,) * 6),
+    # --- programme versions: changelog, compare, resending a digest (releases/) ---
+    "versions:list": Row(kwargs=_mission, get=MISSION_PAGE, post=POST_ONLY_GET),
+    "versions:compare": Row(kwargs=_mission, get=MISSION_PAGE, post=POST_ONLY_GET),
+    "versions:digest_resend": Row(kwargs=_failed_digest, get=POST_ONLY_GET, post=MISSION_ACTION),
     # --- the admin: a sample (see the module's docstring) ---
     "admin:index": Row(get=ADMIN_ONLY, post=ADMIN_ONLY),
     # A logged-in superuser's GET is sent on to the index; everyone else sees the form (an
@@ -354,6 +382,16 @@ for _model, _pk in ADMIN_MODELS.items():
     TABLE[f"admin:{_model}_changelist"] = Row(get=ADMIN_ONLY, post=ADMIN_ONLY)
     TABLE[f"admin:{_model}_change"] = Row(
         kwargs=lambda w, pk=_pk: {"object_id": pk(w)}, get=ADMIN_ONLY, post=ADMIN_ONLY
+    )
+# Versions and digests are read-only in the admin (released bytes are immutable): a POST to
+# their change page is refused (403) even for a superuser.
+ADMIN_READ_ONLY = (ADMIN, ADMIN, ADMIN, ADMIN, 403, ADMIN)
+for _model, _pk in {
+    "releases_programmeversion": lambda w: w.version_a.pk,
+}.items():
+    TABLE[f"admin:{_model}_changelist"] = Row(get=ADMIN_ONLY, post=ADMIN_ONLY)
+    TABLE[f"admin:{_model}_change"] = Row(
+        kwargs=lambda w, pk=_pk: {"object_id": pk(w)}, get=ADMIN_ONLY, post=ADMIN_READ_ONLY
     )
 
 
@@ -417,6 +455,7 @@ def world(mailoutbox):
         partner_contacts=[partner_a],
         internal_notes="INTERNAL-NOTE-OF-A",
     )
+    version_a = publish(mission_a)
     member_b = make_member(mission_b)
     # Internal: an outcome and a follow-up of A's meeting (outcomes/).
     outcome_a = outcome_save(meeting=meeting_a, summary="OUTCOME-OF-A")
@@ -437,6 +476,7 @@ def world(mailoutbox):
         rivian=rivian,
         partner_a=partner_a,
         meeting_a=meeting_a,
+        version_a=version_a,
         member_b=member_b,
         loose=make_person(last_name="Usesme"),
         users={
@@ -453,7 +493,7 @@ def world(mailoutbox):
 def _database() -> dict:
     """Every row of our apps' tables (history and m2m included) and of the users."""
     models = [get_user_model()]
-    for label in ("missions", "delegations", "meetings", "outcomes"):
+    for label in ("missions", "delegations", "meetings", "releases", "outcomes"):
         models.extend(apps.get_app_config(label).get_models(include_auto_created=True))
     return {
         model._meta.db_table: list(model._default_manager.order_by("pk").values_list())

@@ -24,6 +24,7 @@ from tests.builders import (
     make_organisation,
     make_person,
     make_venue,
+    publish,
 )
 from tests.catalogue import italian_with_pending  # noqa: F401 (fixture)
 
@@ -104,6 +105,7 @@ def world(db):
         attendees=[member],
         partner_organisations=[organisation],
     )
+    publish(mission)
     return {"mission": mission, "member": member, "meeting": meeting}
 
 

@@ -17,6 +17,7 @@ from tests.builders import (
     make_member,
     make_mission,
     make_person,
+    publish,
 )
 
 PO_PATH = Path(__file__).resolve().parent.parent / "locale" / "it" / "LC_MESSAGES" / "django.po"
@@ -153,6 +154,7 @@ def test_delegate_page_follows_the_delegates_preferred_language(client, italian_
         title="Colazione di lavoro",
         attendees=[member],
     )
+    publish(mission)
 
     response = client.get(
         reverse("public:delegate_page", args=[member.token]), headers={"accept-language": "en"}

@@ -25,6 +25,7 @@ from tests.builders import (
     make_organisation,
     make_person,
     make_venue,
+    publish,
 )
 
 
@@ -181,6 +182,8 @@ def make_full_mission(slug: str = "vtm-michigan-2025") -> Mission:
         status=Meeting.Status.TENTATIVE,
         attendees=[guest],
     )
+    # What delegates see: the programme as published (version 1).
+    publish(mission)
     mission.refresh_from_db()
     return mission
 

@@ -22,7 +22,14 @@ from playwright.sync_api import Page, expect
 from delegations.models import DelegationMember, Person
 from meetings.models import Meeting
 from meetings.services import meeting_cancel
-from tests.builders import local, make_meeting, make_member, make_mission, make_person
+from tests.builders import (
+    local,
+    make_meeting,
+    make_member,
+    make_mission,
+    make_person,
+    publish,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -180,6 +187,8 @@ def plan_detroit_mission(coordinator) -> dict:
         title=GM,
         attendees=[marco],
     )
+    # What delegates see: the programme as published (version 1).
+    publish(mission)
     return {"mission": mission, "marco": marco, "laura": laura}
 
 
@@ -475,6 +484,14 @@ def test_coordinator_plans_a_mission_and_the_delegate_feed_shows_the_move_and_th
     assert breaks == ["auto", "page", "auto", "auto", "auto"]
     screenshot(page, "07-printable-agenda")
     page.emulate_media(media="screen")
+
+    # Delegates see the published programme only: publish it (version 1) from the bar.
+    page.goto(f"{base}/missions/{MISSION_SLUG}/agenda/")
+    bar = page.locator("#programme-bar")
+    expect(bar).to_contain_text("Not published yet")
+    bar.get_by_role("link", name="Publish the programme").click()
+    page.get_by_role("button", name="Publish version 1").click()
+    expect(page.get_by_role("alert")).to_contain_text("Version 1 published")
 
     # The feed Marco's phone subscribes to, fetched without any cookie.
     page.goto(f"{base}/missions/{MISSION_SLUG}/delegation/")

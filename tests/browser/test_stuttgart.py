@@ -31,6 +31,7 @@ from meetings.models import Meeting
 from missions.models import Mission
 from tests.browser.test_csp import Watch
 from tests.browser.test_timetable import block, drag, slot_point
+from tests.builders import publish
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -246,6 +247,7 @@ def test_a_new_coordinator_builds_the_stuttgart_mission(browser: Browser, live_s
 
     # Laura's feed, as her calendar app fetches it: her meetings at Berlin clock times.
     laura = DelegationMember.objects.get(mission=mission, person__email="laura.rossi@example.it")
+    publish(mission)  # delegates see the published programme only
     feed = page.request.get(base + reverse("public:delegate_feed", args=[laura.token]))
     assert feed.ok
     assert "DTSTART;TZID=Europe/Berlin:20270309T110000" in feed.text()

@@ -27,6 +27,7 @@ from tests.builders import (
     make_person,
     make_user,
     make_venue,
+    publish,
 )
 
 pytestmark = pytest.mark.django_db
@@ -172,6 +173,7 @@ def test_mission_deleted_in_the_admin_comes_back_with_every_feed_as_before(
     )
     gone_before_pk = gone_before.pk
     meeting_delete(meeting=gone_before)
+    publish(mission)
     coordinator = make_coordinator(mission)
     feeds = {
         rossi.token: feed(rossi),

@@ -12,6 +12,7 @@ from tests.builders import (
     make_organisation,
     make_person,
     make_venue,
+    publish,
 )
 
 _serial = count(1)
@@ -45,7 +46,8 @@ def make_rich_meeting(mission, start, end, *, attendees=(), **fields) -> Meeting
 
 
 def mission_with_delegate(**mission_fields):
-    """A published Pontiac mission with one Italian-speaking delegate attending one meeting."""
+    """A published Pontiac mission with one Italian-speaking delegate attending one meeting,
+    its programme published as version 1 (what feeds and pages show)."""
     mission = make_mission(**mission_fields)
     member = make_member(
         mission, make_person(first_name="Mario", last_name="Rossi", preferred_language="it")
@@ -56,4 +58,6 @@ def mission_with_delegate(**mission_fields):
         local(mission, 2025, 4, 22, 15),
         attendees=[member],
     )
+    if mission.status == mission.Status.PUBLISHED:
+        publish(mission)
     return mission, member, meeting

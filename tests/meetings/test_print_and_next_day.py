@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.builders import local, make_coordinator, make_meeting, make_member, make_mission
+from tests.builders import local, make_coordinator, make_meeting, make_member, make_mission, publish
 from tests.catalogue import italian_with_pending  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +39,7 @@ def world(client):
         title="Dinner",
         attendees=[member],
     )
+    publish(mission)
     client.force_login(make_coordinator(mission))
     return mission, member
 

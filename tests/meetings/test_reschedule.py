@@ -12,7 +12,7 @@ from meetings.models import Meeting
 from meetings.services import meeting_save
 from missions.models import Mission
 from missions.services import mission_save
-from tests.builders import local, make_coordinator, make_meeting, make_member, make_mission
+from tests.builders import local, make_coordinator, make_meeting, make_member, make_mission, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -127,6 +127,7 @@ def test_keeping_the_clock_times_moves_meetings_and_stays_and_the_feed_follows(c
     assert friday.history.count() == 2
     agenda = client.get(response["Location"], follow=True).content.decode()
     assert "Mission saved; 3 meetings and stays moved with it." in agenda
+    publish(mission)
     feed = client.get(reverse("public:delegate_feed", args=[member.token])).content.decode()
     assert "DTSTART;TZID=Europe/Berlin:20270326T100000" in feed
     assert "DTSTART;TZID=Europe/Berlin:20270329T100000" in feed
@@ -311,7 +312,8 @@ def test_the_preview_costs_the_same_queries_for_1_or_30_meetings(
     url = reverse("missions:edit", args=[mission.slug])
     # Session and user (2), the mission twice (stored and edited: 2), the two date check
     # constraints validated by Django (2 x savepoint, select, release: 6), the slug's
-    # uniqueness (1), anything to move (1), the meetings (1), the stays (1).
-    with django_assert_num_queries(14):
+    # uniqueness (1), anything to move (1), the meetings (1), the stays (1), the latest
+    # programme version with its pending count (1: the bar).
+    with django_assert_num_queries(15):
         response = client.post(url, edit_data(mission, timezone="Europe/Berlin"))
     assert response.content.decode().count('<th scope="row">') == meetings

@@ -29,6 +29,13 @@ class Command(BaseCommand):
         if with_demo_user and not settings.DEBUG:
             raise CommandError("--with-demo-user is for local trials: it needs DEBUG=1.")
         missions = load_demo(report=lambda message: self.stdout.write(message))
+        # Delegates see published versions only (releases); imported here, lazily, because
+        # releases builds on meetings and not the other way round.
+        from releases.demo import publish_demo_versions
+        from releases.digests import digests_kept_in_memory
+
+        with digests_kept_in_memory():  # the demo's addresses are made up: no mail leaves
+            publish_demo_versions(missions, report=lambda message: self.stdout.write(message))
         titles = ", ".join(mission.slug for mission in missions)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {titles}"))
         if with_demo_user:

@@ -1,0 +1,317 @@
+"""Reading the latest published version: who asks (by token) with the version's id in the
+same query, the version's ETag, and its snapshot turned into what the renderer
+(`meetings/ical.py`) and the delegate page take.
+
+Nothing here reads the working programme: a public output shows what was published, and
+the same version renders the same bytes (the ETag is made of the version's id, the reader's
+secret and the language only).
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import translation
+
+from delegations.models import DelegationMember, Organisation, Person
+from meetings import calendars, ical
+from meetings.calendars import FORMAT_VERSION, FeedVersion
+from meetings.models import Meeting
+from missions.models import Mission, Venue
+from releases.models import ProgrammeVersion
+from releases.services import parse_iso
+
+
+def _with_release(queryset, mission_ref: str):
+    """Annotate the latest version of the mission (id and instant): no second query."""
+    latest = ProgrammeVersion.objects.filter(mission=OuterRef(mission_ref)).order_by("-number")
+    return queryset.annotate(
+        release_id=Subquery(latest.values("pk")[:1]),
+        release_at=Subquery(latest.values("published_at")[:1]),
+    )
+
+
+def member_by_token(token: str) -> DelegationMember | None:
+    """The member whose secret this is, with mission, person and latest version (one
+    query); the caller compares the secret again in constant time."""
+    queryset = DelegationMember.objects.select_related("mission", "person")
+    return _with_release(queryset, "mission").filter(token=token).first()
+
+
+def programme_candidates(key: str, *, token_shaped: bool) -> list[Mission]:
+    """Published missions `key` may address (see meetings.feeds._programme), in one query."""
+    match = Q(slug=key, programme_public=True)
+    if token_shaped:
+        match |= Q(feed_token=key)
+    return list(_with_release(Mission.objects.published(), "pk").filter(match)[:2])
+
+
+def snapshot_of(release_id: int | None) -> dict | None:
+    if release_id is None:
+        return None
+    return ProgrammeVersion.objects.filter(pk=release_id).values_list("snapshot", flat=True)[0]
+
+
+def feed_version(owner, key: tuple) -> FeedVersion:
+    """ETag and Last-Modified of a public output of the latest version (`owner` is a member
+    or a mission annotated by `_with_release`)."""
+    digest = hashlib.blake2b(digest_size=16)
+    release = owner.release_id
+    digest.update(repr((FORMAT_VERSION, settings.SITE_URL, key, release)).encode())
+    mission = owner.mission if isinstance(owner, DelegationMember) else owner
+    # Never published: an empty calendar, as old as the mission.
+    moment = owner.release_at or mission.created
+    return FeedVersion(etag=f'"{digest.hexdigest()}"', last_modified=moment)
+
+
+def member_feed_version(member: DelegationMember, *, language: str) -> FeedVersion:
+    return feed_version(member, ("member", member.pk, member.token, language))
+
+
+def mission_feed_version(mission: Mission, *, language: str, public: bool) -> FeedVersion:
+    # The token is in the key: after a rotation the old ETag never matches again.
+    variant = ("public", mission.slug) if public else ("complete", mission.feed_token)
+    return feed_version(mission, ("mission", mission.pk, language, variant))
+
+
+# From the snapshot -------------------------------------------------------------------------
+
+
+def mission_of(snapshot: dict | None, live: Mission) -> Mission:
+    """The mission as published (unsaved, for rendering); the live one if never published."""
+    if snapshot is None:
+        return live
+    data = snapshot["mission"]
+    return Mission(
+        pk=live.pk,
+        slug=live.slug,
+        title=data["title"],
+        city=data["city"],
+        region=data["region"],
+        country=data["country"],
+        timezone=data["timezone"],
+        home_timezone=data["home_timezone"],
+        start_date=date.fromisoformat(data["start_date"]),
+        end_date=date.fromisoformat(data["end_date"]),
+        description=data["description"],
+        organiser=data["organiser"],
+        status=live.status,
+    )
+
+
+def venue_of(data: dict | None) -> Venue | None:
+    if data is None:
+        return None
+    return Venue(
+        pk=data["id"],
+        name=data["name"],
+        address=data["address"],
+        city=data["city"],
+        country=data["country"],
+        latitude=None if data["latitude"] is None else Decimal(data["latitude"]),
+        longitude=None if data["longitude"] is None else Decimal(data["longitude"]),
+    )
+
+
+def partners_of(entry: dict) -> tuple[list[Organisation], list[Person]]:
+    organisations = [
+        Organisation(pk=o["id"], name=o["name"], short_name=o.get("short_name", ""))
+        for o in entry["partner_organisations"]
+    ]
+    contacts = []
+    for c in entry["partner_contacts"]:
+        person = Person(
+            pk=c["id"],
+            first_name=c.get("first_name", c["name"]),
+            last_name=c.get("last_name", ""),
+            position=c["position"],
+        )
+        if c.get("organisation_id") is not None:
+            person.organisation = Organisation(
+                pk=c["organisation_id"],
+                name=c.get("organisation_name", c["organisation"]),
+                short_name=c.get("organisation_short_name", ""),
+            )
+        contacts.append(person)
+    return organisations, contacts
+
+
+def _people(snapshot: dict, pks) -> list[Person]:
+    members = snapshot["members"]
+    people = [
+        (
+            members[str(pk)]["last_name"],
+            members[str(pk)]["first_name"],
+            pk,
+        )
+        for pk in pks
+        if str(pk) in members
+    ]
+    return [Person(pk=pk, first_name=first, last_name=last) for last, first, pk in sorted(people)]
+
+
+def is_cancelled_for(entry: dict, reader: int | None) -> bool:
+    """Deleted, cancelled, or (for a delegate's feed) no longer theirs."""
+    return (
+        entry["deleted"]
+        or entry["status"] == Meeting.Status.CANCELLED
+        or (reader is not None and reader in entry["former_attendees"])
+    )
+
+
+def event_of(
+    entry: dict, snapshot: dict, *, stamp: datetime, reader: int | None = None, names=True
+) -> ical.EventData:
+    organisations, contacts = partners_of(entry)
+    venue = venue_of(entry["venue"])
+    cancelled = is_cancelled_for(entry, reader)
+    return ical.EventData(
+        pk=entry["pk"],
+        uid=entry["uid"],
+        sequence=entry["sequence"],
+        created=parse_iso(entry["created"]),
+        updated=parse_iso(entry["last_modified"]),
+        start=parse_iso(entry["start"]),
+        end=parse_iso(entry["end"]),
+        title=entry["title"],
+        kind=entry["kind"],
+        status=Meeting.Status.CANCELLED if cancelled else entry["status"],
+        description=entry["description"],
+        location=ical.venue_location(venue),
+        geo=ical.venue_geo(venue),
+        partners=tuple(
+            ical.partner_lines(organisations, contacts)
+            if names
+            else ical.organisation_lines(organisations, contacts)
+        ),
+        attendees=tuple(p.full_name for p in _people(snapshot, entry["attendees"]))
+        if names
+        else (),
+        stamp=stamp,
+    )
+
+
+def member_entries(snapshot: dict | None, member_pk: int, *, feed: bool) -> list[dict]:
+    """The member's meetings in a version; with `feed`, also those they lost (cancelled)."""
+    if snapshot is None:
+        return []
+    entries = []
+    for entry in snapshot["meetings"].values():
+        theirs = member_pk in entry["attendees"]
+        if feed:
+            wanted = theirs or member_pk in entry["former_attendees"]
+        else:
+            wanted = theirs and not entry["deleted"]
+        if wanted:
+            entries.append(entry)
+    return entries
+
+
+def _published_at(owner) -> datetime:
+    return owner.release_at or datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def member_feed_bytes(member: DelegationMember, *, language: str) -> bytes:
+    snapshot = snapshot_of(member.release_id)
+    mission = mission_of(snapshot, member.mission)
+    stamp = _published_at(member)
+    events = [
+        event_of(entry, snapshot, stamp=stamp, reader=member.pk)
+        for entry in member_entries(snapshot, member.pk, feed=True)
+    ]
+    reader = DelegationMember(pk=member.pk, token=member.token, mission=mission)
+    published = (snapshot or {}).get("members", {}).get(str(member.pk))
+    reader.person = (
+        Person(first_name=published["first_name"], last_name=published["last_name"])
+        if published
+        else member.person
+    )
+    page = calendars.delegate_page_url(member)
+    with translation.override(language):
+        return ical.member_calendar(
+            reader,
+            events,
+            meeting_url=lambda entry: f"{page}#meeting-{entry.pk}",
+            source_url=calendars.delegate_feed_url(member),
+        )
+
+
+def mission_feed_bytes(mission: Mission, *, language: str, public: bool) -> bytes:
+    snapshot = snapshot_of(mission.release_id)
+    published = mission_of(snapshot, mission)
+    stamp = _published_at(mission)
+    meetings = (snapshot or {}).get("meetings", {}).values()
+    events = [event_of(entry, snapshot, stamp=stamp, names=not public) for entry in meetings]
+    source = calendars.public_programme_url if public else calendars.mission_feed_url
+    with translation.override(language):
+        return ical.mission_calendar(published, events, source_url=source(mission))
+
+
+def member_meeting(member: DelegationMember, pk: int, *, language: str) -> tuple[str, bytes] | None:
+    """One of the member's meetings of the latest version: (title, file), or None."""
+    snapshot = snapshot_of(member.release_id)
+    entries = member_entries(snapshot, member.pk, feed=False)
+    entry = next((e for e in entries if e["pk"] == pk), None)
+    if entry is None:
+        return None
+    mission = mission_of(snapshot, member.mission)
+    event = event_of(entry, snapshot, stamp=_published_at(member), reader=member.pk)
+    page = calendars.delegate_page_url(member)
+    with translation.override(language):
+        body = ical.meeting_calendar(
+            event, mission=mission, meeting_url=lambda e: f"{page}#meeting-{e.pk}"
+        )
+    return entry["title"], body
+
+
+# The delegate's page -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublishedMeeting:
+    """What the page's meeting include reads of a meeting, from a version."""
+
+    pk: int
+    title: str
+    kind: str
+    status: str
+    description: str
+    venue: Venue | None
+    start: datetime
+    end: datetime
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == Meeting.Status.CANCELLED
+
+    def get_kind_display(self) -> str:
+        return str(dict(Meeting.Kind.choices).get(self.kind, self.kind))
+
+
+def page_items(snapshot: dict | None, member_pk: int) -> list[dict]:
+    """The member's meetings of the version: the meeting, partner lines, colleagues."""
+    items = []
+    for entry in member_entries(snapshot, member_pk, feed=False):
+        organisations, contacts = partners_of(entry)
+        items.append(
+            {
+                "meeting": PublishedMeeting(
+                    pk=entry["pk"],
+                    title=entry["title"],
+                    kind=entry["kind"],
+                    status=entry["status"],
+                    description=entry["description"],
+                    venue=venue_of(entry["venue"]),
+                    start=parse_iso(entry["start"]),
+                    end=parse_iso(entry["end"]),
+                ),
+                "partners": ical.partner_lines(organisations, contacts),
+                "colleagues": _people(
+                    snapshot, [pk for pk in entry["attendees"] if pk != member_pk]
+                ),
+            }
+        )
+    return items
