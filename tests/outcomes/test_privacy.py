@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from missions.services import mission_save
 from outcomes.services import outcome_save
+from tests.builders import publish
 from tests.outcomes.helpers import add_follow_up
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +31,7 @@ def test_no_outcome_or_follow_up_text_in_any_public_output(client, world):
     mission = world.mission
     mission.programme_public = True
     mission_save(mission=mission)
+    publish(mission)
     token = world.stefano.token
     urls = [
         reverse("public:delegate_page", args=[token]),

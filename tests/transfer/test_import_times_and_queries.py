@@ -109,8 +109,8 @@ def test_meetings_preview_queries_do_not_grow_with_rows(
     url = reverse("transfer:import", args=[mission.slug, "meetings"])
     data = _meeting_rows(rows)
     # session, user, mission; its meetings with attendees, organisations, contacts (4);
-    # members; venues; organisations named; contacts named
-    with django_assert_num_queries(11):
+    # members; venues; organisations named; contacts named; the programme bar (releases)
+    with django_assert_num_queries(12):
         response = post(client, url, data)
     assert counts(response) == {"new": rows, "updated": 0, "unchanged": 0, "error": 0}
 
@@ -131,8 +131,8 @@ def test_delegates_preview_queries_do_not_grow_with_rows(
         for n in range(rows)
     ]
     # session, user, mission; members; people by e-mail, visible, editable;
-    # organisations named, editable
-    with django_assert_num_queries(9):
+    # organisations named, editable; the programme bar (releases)
+    with django_assert_num_queries(10):
         response = post(client, url, csv_file(*lines))
     assert counts(response) == {"new": 0, "updated": rows, "unchanged": 0, "error": 0}
 
