@@ -11,7 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
     # Delegates' pages and calendar feeds, reached by secret token without login.
-    path("", include("meetings.public_urls")),
+    path("", include("releases.public_urls")),
     # The coordinators' planner.
     path("", include("meetings.mission_urls")),
     path("", include("delegations.urls")),

@@ -158,5 +158,6 @@ def meeting_move(request, slug: str, pk: int):
         return _answer(request, mission, 400, message, redraw=False)
     message = _("“%(title)s” moved to %(when)s.") % {"title": moved.title, "when": _span(moved)}
     if moved.attendees.exists():
-        message += " " + _("Attendees' calendars will update.")
+        # Delegates see the published version only (releases).
+        message += " " + _("Attendees' calendars will update when you publish the changes.")
     return _answer(request, mission, 200, message, redraw=True, version=moved.version)

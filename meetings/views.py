@@ -43,7 +43,13 @@ from missions.concurrency import (
 from missions.localtime import zone_city
 from missions.services import venue_save
 from missions.views import add_service_errors, get_mission_for_user
-from releases.views import publish_after_save
+
+
+def publish_after_save(request, meeting: Meeting) -> None:
+    """ "Save and publish" (releases sits above meetings: imported when used)."""
+    from releases.views import publish_after_save as publish
+
+    publish(request, meeting)
 
 
 def _get_meeting(mission, pk: int) -> Meeting:
@@ -255,10 +261,20 @@ def meeting_edit(request, slug: str, pk: int):
             form.is_valid()
             saved = None
         if saved is not None:
-            if saved.sequence > previous_sequence:
+            if saved.sequence > previous_sequence and "publish" in request.POST:
                 messages.success(
                     request,
                     _("“%(title)s” saved. Attendees' calendars will update.")
+                    % {"title": saved.title},
+                )
+            elif saved.sequence > previous_sequence:
+                # Delegates see the published version only (releases).
+                messages.success(
+                    request,
+                    _(
+                        "“%(title)s” saved. Attendees' calendars will update when you publish "
+                        "the changes."
+                    )
                     % {"title": saved.title},
                 )
             else:

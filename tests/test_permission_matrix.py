@@ -290,7 +290,7 @@ TABLE: dict[str, Row] = {
         get=MISSION_PAGE,
         post=POST_ONLY_GET,
     ),
-    # --- delegates, by secret token only (meetings/public_urls.py) ---
+    # --- delegates, by secret token only (releases/public_urls.py) ---
     "public:delegate_page": Row(
         kwargs=lambda w: {"token": NOBODYS_TOKEN},
         token_kwargs=lambda w: {"token": w.member_a.token},

@@ -421,7 +421,7 @@ def test_coordinator_plans_a_mission_and_the_delegate_feed_shows_the_move_and_th
     expect(panel.get_by_role("listitem")).to_have_count(0)
     page.get_by_role("button", name="Save meeting").click()
     expect(page.get_by_role("alert")).to_contain_text(
-        f"“{GM}” saved. Attendees' calendars will update."
+        f"“{GM}” saved. Attendees' calendars will update when you publish the changes."
     )
     expect(page.locator(".agenda-summary")).to_contain_text("No clashes")
     expect(page.get_by_role("list", name="Clash warnings")).to_have_count(0)

@@ -106,7 +106,7 @@ def test_roster_preview_of_everyone_s_links(live_server, page: Page, demo):
 def test_delegate_page_on_a_phone_and_on_a_wide_screen(live_server, page: Page, demo, monkeypatch):
     # The second day of the mission, 08:00 in Detroit: "Today" and "Next" are shown.
     morning = aware_from_local(datetime(2025, 4, 23, 8, 0), demo.tz)
-    monkeypatch.setattr("meetings.feeds.timezone.now", lambda: morning)
+    monkeypatch.setattr("releases.public.timezone.now", lambda: morning)
     member = (
         DelegationMember.objects.filter(mission=demo, meetings__isnull=False)
         .order_by("person__last_name")

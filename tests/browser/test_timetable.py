@@ -201,7 +201,8 @@ def test_a_coordinator_plans_on_the_timetable(browser: Browser, live_server, mis
     drag(page, block(page, "Meeting with Rivian"), slot_point(page, "2025-04-23", 10 * 60 + 30))
     status = page.locator("#tt-status")
     expect(status).to_have_text(
-        "“Meeting with Rivian” moved to Wed 23 Apr 10:30–11:30. Attendees' calendars will update."
+        "“Meeting with Rivian” moved to Wed 23 Apr 10:30–11:30."
+        " Attendees' calendars will update when you publish the changes."
     )
     rivian.refresh_from_db()
     assert (rivian.start, rivian.end, rivian.sequence) == (
@@ -250,7 +251,8 @@ def test_a_coordinator_plans_on_the_timetable(browser: Browser, live_server, mis
     assert Meeting.objects.get(title="Stellantis").start == local(mission, 2025, 4, 24, 9, 30)
     page.keyboard.press("Enter")
     expect(status).to_have_text(
-        "“Stellantis” moved to Wed 23 Apr 09:00–10:15. Attendees' calendars will update."
+        "“Stellantis” moved to Wed 23 Apr 09:00–10:15."
+        " Attendees' calendars will update when you publish the changes."
     )
     stored = Meeting.objects.get(title="Stellantis")
     assert (stored.start, stored.end) == (

@@ -203,7 +203,7 @@ def test_page_queries_do_not_grow_with_the_number_of_meetings(
 def at(monkeypatch, mission, *when):
     """Freeze the page's clock at a local time of the mission."""
     moment = local(mission, *when)
-    monkeypatch.setattr("meetings.feeds.timezone.now", lambda: moment)
+    monkeypatch.setattr("releases.public.timezone.now", lambda: moment)
 
 
 def running_mission_with_three_days():

@@ -370,7 +370,8 @@ def test_a_move_saves_the_new_day_time_and_length(planner, mission, rivian):
     data = response.json()
     assert data["ok"] is True
     assert data["message"] == (
-        "“Meeting with Rivian” moved to Wed 23 Apr 10:15–11:45. Attendees' calendars will update."
+        "“Meeting with Rivian” moved to Wed 23 Apr 10:15–11:45."
+        " Attendees' calendars will update when you publish the changes."
     )
     rivian.refresh_from_db()
     assert (rivian.start, rivian.end) == (

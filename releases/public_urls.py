@@ -1,6 +1,6 @@
 from django.urls import path
 
-# The views read the latest published version (releases), not the working programme.
+# The views read the latest published version, never the working programme.
 from releases import public as feeds
 
 app_name = "public"
