@@ -7,14 +7,15 @@ previous version. `programme_publish` stores it as the next ProgrammeVersion;
 services (so history records say so); `pending_changes` counts what waits, in one query.
 """
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from delegations.models import DelegationMember, Organisation, Person
 from meetings.models import Meeting
@@ -411,6 +412,37 @@ def pending_changes(mission: Mission, version: ProgrammeVersion | None) -> int:
         kept=Count("pk", filter=Q(created__lte=since)),
     )
     return counts["changed"] + max(0, version.meeting_count - counts["kept"])
+
+
+@dataclass(frozen=True)
+class ProgrammeLabel:
+    """What a printed or exported programme says it shows (the working programme)."""
+
+    text: str  # "Version 2 of 23 Apr 2025", "... + 3 unpublished changes", "Not published yet"
+    suffix: str  # for file names: "v2", "v2-draft", "draft"
+
+
+def programme_label(mission: Mission) -> ProgrammeLabel:
+    """One query: the latest version and what is pending since, in the coordinators' words."""
+    version = (
+        ProgrammeVersion.objects.filter(mission=mission)
+        .without_snapshot()
+        .with_pending()
+        .order_by("-number")
+        .first()
+    )
+    if version is None:
+        return ProgrammeLabel(_("Working programme, not published yet"), "draft")
+    day = formats.date_format(version.published_at.astimezone(mission.home_tz), "j M Y")
+    text = _("Version %(number)d of %(day)s") % {"number": version.number, "day": day}
+    if not version.pending:
+        return ProgrammeLabel(text, f"v{version.number}")
+    more = ngettext(
+        "%(text)s + %(count)d unpublished change",
+        "%(text)s + %(count)d unpublished changes",
+        version.pending,
+    ) % {"text": text, "count": version.pending}
+    return ProgrammeLabel(more, f"v{version.number}-draft")
 
 
 def programme_publish_restored(*, mission: Mission) -> ProgrammeVersion | None:

@@ -125,7 +125,7 @@ class Booklet:
     consulates: list[PartnerGroup]
     personal_url: str = ""
     practical_info: str = ""
-    # Programme versions (issue 10) will print "version N of <date>" here; empty until then.
+    # Which programme it shows (releases.services.programme_label): "Version 2 of 23 Apr 2025".
     version_label: str = ""
 
     @property

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 
 from delegations.models import DelegationMember
 from missions.views import get_mission_for_user
+from releases.services import programme_label
 from transfer.booklet import booklet_data, booklet_filename, booklet_language, booklet_pdf
 from transfer.exports import EXPORTS, FORMATS, export_file
 
@@ -31,7 +32,9 @@ def _pdf_response(booklet, language: str) -> HttpResponse:
 def mission_booklet(request, slug: str):
     mission = get_mission_for_user(request, slug)
     language = booklet_language(request.GET.get("lang"), translation.get_language())
-    return _pdf_response(booklet_data(mission), language)
+    with translation.override(language):  # the label in the booklet's language
+        label = programme_label(mission).text
+    return _pdf_response(booklet_data(mission, version_label=label), language)
 
 
 @login_required
@@ -43,7 +46,9 @@ def member_booklet(request, slug: str, pk: int):
     )
     member.mission = mission
     language = booklet_language(request.GET.get("lang"), member.person.preferred_language)
-    return _pdf_response(booklet_data(mission, member=member), language)
+    with translation.override(language):  # the label in the booklet's language
+        label = programme_label(mission).text
+    return _pdf_response(booklet_data(mission, member=member, version_label=label), language)
 
 
 @login_required
@@ -53,7 +58,7 @@ def export(request, slug: str, what: str, fmt: str):
     if what not in EXPORTS or fmt not in FORMATS:
         raise Http404
     mission = get_mission_for_user(request, slug)
-    content, content_type, name = export_file(mission, what, fmt)
+    content, content_type, name = export_file(mission, what, fmt, label=programme_label(mission))
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -29,6 +29,7 @@ from openpyxl.utils import get_column_letter
 from delegations.models import DelegationMember, Organisation, Person
 from meetings.models import Meeting
 from missions.models import Mission
+from releases.services import ProgrammeLabel
 from transfer.columns import (
     DELEGATE_COLUMNS,
     LIST_SEPARATOR,
@@ -179,8 +180,9 @@ FORMATS = {
 }
 
 
-def filename(mission: Mission, export: Export, fmt: str) -> str:
-    return f"{mission.slug}-{export.name}.{fmt}"
+def filename(mission: Mission, export: Export, fmt: str, suffix: str = "") -> str:
+    """`vtm-michigan-2025-agenda-v2.xlsx`: the version it shows in the name too."""
+    return f"{mission.slug}-{export.name}{'-' + suffix if suffix else ''}.{fmt}"
 
 
 def _csv_value(value) -> str:
@@ -212,7 +214,7 @@ def _dates(mission: Mission) -> str:
     return "–".join(formats.date_format(day, "DATE_FORMAT") for day in dict.fromkeys((first, last)))
 
 
-def to_xlsx(mission: Mission, export: Export, rows: list[list]) -> bytes:
+def to_xlsx(mission: Mission, export: Export, rows: list[list], programme: str = "") -> bytes:
     """The data on the first sheet (header in row 1, bold and frozen; real date and time
     cells), then an "About" sheet naming the mission, its dates and its zone."""
     zone_note = _("Times in %(zone)s") % {"zone": mission.timezone}
@@ -248,7 +250,10 @@ def to_xlsx(mission: Mission, export: Export, rows: list[list]) -> bytes:
     sheet.freeze_panes = "A2"
     if rows:
         sheet.auto_filter.ref = sheet.dimensions
-    sheet.oddHeader.center.text = f"{mission.title} · {_dates(mission)} · {zone_note}"
+    heading = " · ".join(
+        part for part in (mission.title, _dates(mission), zone_note, programme) if part
+    )
+    sheet.oddHeader.center.text = heading
     about = book.create_sheet(_("About"))
     now = timezone.now().astimezone(mission.tz).replace(tzinfo=None)
     for label, value in (
@@ -258,6 +263,7 @@ def to_xlsx(mission: Mission, export: Export, rows: list[list]) -> bytes:
         (_("Home time zone"), mission.home_timezone),
         (_("Exported"), now.replace(second=0, microsecond=0)),
         (_("Rows"), len(rows)),
+        (_("Programme"), programme),
     ):
         about.append([label, safe_text(value) if isinstance(value, str) else value])
     about["B5"].number_format = NUMBER_FORMATS[datetime]
@@ -270,9 +276,13 @@ def to_xlsx(mission: Mission, export: Export, rows: list[list]) -> bytes:
     return out.getvalue()
 
 
-def export_file(mission: Mission, what: str, fmt: str) -> tuple[bytes, str, str]:
-    """(content, content type, file name) of one export."""
+def export_file(
+    mission: Mission, what: str, fmt: str, *, label: ProgrammeLabel | None = None
+) -> tuple[bytes, str, str]:
+    """(content, content type, file name) of one export; `label` says which programme it
+    shows (the version and what is pending), in the file name and the workbook."""
     export = EXPORTS[what]
     rows = export.rows(mission)
-    content = to_csv(export.columns, rows) if fmt == "csv" else to_xlsx(mission, export, rows)
-    return content, FORMATS[fmt], filename(mission, export, fmt)
+    text = label.text if label else ""
+    content = to_csv(export.columns, rows) if fmt == "csv" else to_xlsx(mission, export, rows, text)
+    return content, FORMATS[fmt], filename(mission, export, fmt, label.suffix if label else "")

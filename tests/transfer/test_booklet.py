@@ -434,8 +434,8 @@ def test_booklet_view_queries_do_not_grow_with_meetings(
     make_many_meetings(mission, count, attendees=[world["head"]], venue=world["warren"])
     client.force_login(world["coordinator"])
     url = reverse("transfer:member_booklet", args=[mission.slug, world["head"].pk])
-    # Session, user, mission, member, then the booklet's eight.
-    with django_assert_num_queries(12):
+    # Session, user, mission, member, the programme version (its label), the booklet's eight.
+    with django_assert_num_queries(13):
         response = client.get(url)
     assert f"Bulk meeting {count - 1}" in pdf_text(response.content)
 
