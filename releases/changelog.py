@@ -166,7 +166,10 @@ def publish_preview(mission: Mission, *, note: str = "") -> PublishPreview:
     return PublishPreview(
         expected_number=number - 1,
         changes=changes_module.present(found, zones_of(mission)),
-        digests=digests_build(
+        # A first publication e-mails nobody (releases.digests.digests_record): say so.
+        digests=[]
+        if previous is None
+        else digests_build(
             mission=mission,
             changes=found,
             snapshot_mission=snapshot["mission"],
