@@ -41,11 +41,15 @@ def next_day_html(start: datetime, end: datetime) -> str:
     return format_html(' <span class="next-day-marker" title="{}">{}</span>', title, label)
 
 
+def _trusted(text: str) -> SafeString:
+    """Our own translated labels: trusted as {% translate %} trusts them (not escaped)."""
+    return mark_safe(text)  # noqa: S308 (msgids and msgstrs of this project, no user input)
+
+
 @dataclass(frozen=True)
 class _Labels:
     """Everything a row says that is the same on every row: translated once per page."""
 
-    home_title: str
     venue: str
     delegation: str
     partners: str
@@ -53,29 +57,27 @@ class _Labels:
     changed_title: str
     changed_line: str
     clash_list: str
-    actions: str
     edit_url: str
 
     @classmethod
     def for_mission(cls, mission) -> "_Labels":
         return cls(
-            home_title=_("Home time (%(zone)s)") % {"zone": mission.home_timezone},
-            venue=_("Venue"),
-            delegation=_("Delegation"),
-            partners=_("Partners"),
-            changed=_("Changed"),
+            venue=_trusted(_("Venue")),
+            delegation=_trusted(_("Delegation")),
+            partners=_trusted(_("Partners")),
+            changed=_trusted(_("Changed")),
             changed_title=_("Moved or changed since first sent: attendees' calendars will update."),
-            changed_line=_("Changed since first sent: attendees' calendars will update."),
+            changed_line=_trusted(_("Changed since first sent: attendees' calendars will update.")),
             clash_list=_("Clash warnings"),
-            actions=_("Actions"),
             edit_url=reverse("meetings:edit", args=[mission.slug, PLACEHOLDER_PK]),
         )
 
 
+# Short classes styled in static/css/planner.css: 300 rows repeat them.
 _STATUS_CLASS = {
-    Meeting.Status.CONFIRMED: "status-badge status-confirmed",
-    Meeting.Status.TENTATIVE: "status-badge text-bg-warning",
-    Meeting.Status.CANCELLED: "status-badge text-bg-danger",
+    Meeting.Status.CONFIRMED: "status-confirmed",
+    Meeting.Status.TENTATIVE: "text-bg-warning",
+    Meeting.Status.CANCELLED: "text-bg-danger",
 }
 
 
@@ -106,31 +108,29 @@ def render_rows(items, *, mission, delegate=None, home_label: str = "") -> SafeS
                 ' <span class="badge text-bg-light border">{}</span>',
                 formats.date_format(home, "D"),
             )
-        edit_url = labels.edit_url.replace(f"/{PLACEHOLDER_PK}/", f"/{pk}/")
         cancelled = meeting.status == Meeting.Status.CANCELLED
         changed = meeting.sequence and not cancelled
         outcome = _outcome(meeting)
         parts = [
             format_html(
                 '<li class="list-group-item meeting-row meeting-{}{}" id="meeting-{}">'
-                '<div class="meeting-time"><time datetime="{}" class="fw-semibold">{}–{}</time>{}'
-                '<div class="text-home-time" title="{}">{} {}{}</div></div>'
+                '<div class="meeting-time"><time datetime="{}">{}–{}</time>{}'
+                '<div class="text-home-time">{} {}{}</div></div>'
                 '<div class="meeting-body"><div class="meeting-head">'
-                '<h3 class="h6 mb-0 meeting-title"><a class="link-body-emphasis" href="{}">{}</a>'
-                '</h3> <span class="badge kind-badge kind-{}">{}</span> '
-                '<span class="badge {}">{}{}</span>',
+                '<h3 class="meeting-title"><a href="{}">{}</a></h3>'
+                ' <span class="badge kind-badge kind-{}">{}</span>'
+                ' <span class="badge {}">{}{}</span>',
                 meeting.status,
                 " has-warnings" if warnings else "",
                 pk,
-                start.isoformat(),
+                start.isoformat(timespec="minutes"),
                 start.strftime("%H:%M"),
                 end.strftime("%H:%M"),
                 next_day_html(start, end),
-                labels.home_title,
                 home.strftime("%H:%M"),
                 home_label,
                 home_day,
-                edit_url,
+                labels.edit_url.replace(f"/{PLACEHOLDER_PK}/", f"/{pk}/"),
                 meeting.title,
                 meeting.kind,
                 kinds.get(meeting.kind, meeting.kind),
@@ -140,64 +140,64 @@ def render_rows(items, *, mission, delegate=None, home_label: str = "") -> SafeS
             )
         ]
         if outcome is not None:
-            parts.append(format_html(" {}", badge.render({"outcome": outcome}).strip()))
+            parts.append(badge.render({"outcome": outcome}).strip())
         if changed:
             parts.append(
                 format_html(
-                    ' <span class="badge text-bg-info" title="{}">{}</span>',
+                    '<span class="badge text-bg-info" title="{}">{}</span>',
                     labels.changed_title,
                     labels.changed,
                 )
             )
         parts.append("</div>")
+        facts = []
+        # A <dl> of <dt>label:</dt> <dd>…</dd>, one a line (planner.css); a <span> in a <dd> is grey.
         venue = meeting.venue
         if venue is not None:
             address = venue.full_address
-            parts.append(
+            facts.append(
                 format_html(
-                    '<div class="small"><span class="ar-l">{}:</span> {}{}</div>',
+                    "<dt>{}:</dt> <dd>{}{}</dd>",
                     labels.venue,
                     venue.name,
-                    format_html(' <span class="ar-l">· {}</span>', address) if address else "",
+                    format_html(" <span>· {}</span>", address) if address else "",
                 )
             )
         attendees = meeting.attendees.all()
         if attendees:
+            # The delegate whose agenda this is (the delegate filter) stands out.
             names = format_html_join(
                 ", ",
-                '<span class="person{}">{}</span>',
+                "{}",
                 (
-                    (" fw-semibold" if member.pk == delegate_pk else "", member.person.full_name)
+                    (
+                        format_html("<strong>{}</strong>", member.person.full_name)
+                        if member.pk == delegate_pk
+                        else member.person.full_name,
+                    )
                     for member in attendees
                 ),
             )
-            parts.append(
-                format_html(
-                    '<div class="small"><span class="ar-l">{}:</span> {}</div>',
-                    labels.delegation,
-                    names,
-                )
-            )
+            facts.append(format_html("<dt>{}:</dt> <dd>{}</dd>", labels.delegation, names))
         orgs, contacts = meeting.partner_organisations.all(), meeting.partner_contacts.all()
         if orgs or contacts:
-            who = [format_html('<span class="fw-medium">{}</span>', org) for org in orgs]
+            who = [format_html("<b>{}</b>", org) for org in orgs]
             who += [
-                format_html(
-                    "{}{}",
-                    person.full_name,
-                    format_html(' <span class="ar-l">({})</span>', person.position)
-                    if person.position
-                    else "",
-                )
+                format_html("{} <span>({})</span>", person.full_name, person.position)
+                if person.position
+                else person.full_name
                 for person in contacts
             ]
-            parts.append(
+            facts.append(
                 format_html(
-                    '<div class="small"><span class="ar-l">{}:</span> {}</div>',
+                    "<dt>{}:</dt> <dd>{}</dd>",
                     labels.partners,
                     format_html_join(", ", "{}", ((part,) for part in who)),
                 )
             )
+        if facts:
+            facts = _trusted(" ".join(facts))
+            parts.append(format_html("<dl>{}</dl>", facts))
         if changed:
             parts.append(
                 format_html('<div class="small text-info-emphasis">{}</div>', labels.changed_line)
@@ -214,29 +214,19 @@ def render_rows(items, *, mission, delegate=None, home_label: str = "") -> SafeS
                     ),
                 )
             )
-        # The actions: the tick for "Shift the ticked meetings" (form="shift-form" in the
-        # toolbar), the version the shift claims, and the toggle of the page's one actions menu.
+        # The actions cell is filled by static/js/agenda.js from the page's one template
+        # (agenda_actions_menu.html): the tick for "Shift the ticked meetings" with the version
+        # the shift claims, and the toggle of the one actions menu. 300 copies of them were
+        # a third of the page. Without JS the title links to the meeting's page (every
+        # action) and the toolbar's "or pick from a list" to the shift page.
         parts.append(
             format_html(
-                '</div><div class="meeting-actions no-print">'
-                '<input class="form-check-input m-0 shift-pick" type="checkbox" name="meetings"'
-                ' value="{}" form="shift-form" aria-label="{}">'
-                '<input type="hidden" name="version-{}" value="{}" form="shift-form">'
-                '<div class="dropdown" data-meeting="{}"{}{}>'
-                '<button class="btn btn-sm btn-outline-secondary dropdown-toggle" type="button"'
-                ' data-bs-toggle="dropdown" aria-expanded="false">{}'
-                '<span class="visually-hidden">: {}</span></button></div></div></li>\n',
-                pk,
-                _("Tick “%(title)s” to shift it") % {"title": meeting.title},
-                pk,
+                '</div><div class="meeting-actions" data-version="{}"{}{}></div></li>\n',
                 meeting.version,
-                pk,
-                mark_safe(" data-cancelled") if cancelled else "",
-                mark_safe(" data-outcome") if outcome is not None else "",
-                labels.actions,
-                meeting.title,
+                _trusted(" data-cancelled") if cancelled else "",
+                _trusted(" data-outcome") if outcome is not None else "",
             )
         )
         # Every part is format_html output, a literal or a rendered template: already safe.
         out.append("".join(parts))
-    return mark_safe("".join(out))  # noqa: S308 (joined from format_html output above)
+    return _trusted("".join(out))
