@@ -151,7 +151,7 @@ def render_rows(items, *, mission, delegate=None, home_label: str = "") -> SafeS
             )
         parts.append("</div>")
         facts = []
-        # A <dl> of <dt>label:</dt> <dd>…</dd>, one a line (planner.css); a <span> in a <dd> is grey.
+        # A <dl>: <dt>label:</dt> <dd>…</dd>, one a line (planner.css); a <dd>’s <span> is grey.
         venue = meeting.venue
         if venue is not None:
             address = venue.full_address
