@@ -4,9 +4,10 @@
  * two forms and two CSRF tokens. Now the page has them once. On load, each row's empty
  * .meeting-actions gets a copy of the small cell (tick box, version, "Actions" toggle);
  * before Bootstrap opens a toggle's dropdown, the one shared menu is moved next to it and
- * pointed at the row's meeting. That runs in the capture phase, so it always precedes
- * Bootstrap's own (bubbling) handlers. Without JS the meeting's title still links to its
- * page, which has every action, and the toolbar links to the shift page.
+ * pointed at the row's meeting. That listens on window in the capture phase: Bootstrap's
+ * own delegated handlers capture on document, which comes after window. Without JS the
+ * meeting's title still links to its page, which has every action, and the toolbar links
+ * to the shift page.
  */
 (function () {
   "use strict";
@@ -85,8 +86,8 @@
     if (toggle) attach(toggle);
   }
 
-  document.addEventListener("click", onToggle, true);
-  document.addEventListener("keydown", onToggle, true);
+  window.addEventListener("click", onToggle, true);
+  window.addEventListener("keydown", onToggle, true);
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", fillCells);
   } else {
