@@ -1,9 +1,23 @@
-"""Time to render a 300-meeting agenda against a trivial view, as a ratio from one run.
+"""The agenda's cost against a trivial view, as ratios from one run.
 
-Sets up its own temporary in-memory database; run with `.venv/bin/python bench/bench_agenda.py`.
+Builds a 30-meeting and a 300-meeting mission in its own temporary in-memory database and
+times, in interleaved rounds (agenda 30, agenda 300, agenda 300 default, trivial, agenda 30,
+...), the agenda with every day shown (`?day=all`: all the rows, the worst case), the
+300-meeting agenda as first opened (one day of 100: the day picker) and a trivial view.
+Each figure is the median of its rounds, so a busy neighbour on a shared machine tilts all
+of them alike.
+
+    .venv/bin/python bench/bench_agenda.py             # the table
+    .venv/bin/python bench/bench_agenda.py --profile   # plus cProfile of the 300-meeting page
+    .venv/bin/python bench/bench_agenda.py --dump x.html   # the 300-meeting page's HTML
 """
 
+import argparse
+import cProfile
+import logging
 import os
+import pstats
+import statistics
 import sys
 import time
 import types
@@ -29,21 +43,18 @@ from django.http import HttpResponse  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import path  # noqa: E402
 
-MEETINGS = 300
-RUNS = 20
+SIZES = (30, 300)
+ROUNDS = 25
 
 
 def trivial(request):
     return HttpResponse("ok")
 
 
-def main() -> None:
-    settings.DEBUG = False
-    # SQLite: an in-memory database, gone at exit. No setup_test_environment(): its template
-    # instrumentation would slow the page being measured.
-    connection.creation.create_test_db(verbosity=0)
-
-    import config.urls
+def busy_mission(slug: str, count: int, user):
+    """A busy fair: three days, four stands in parallel, half-hour slots, two delegates per
+    stand, partners at every meeting; no clashes (warnings are cheap to compute but a page
+    of 300 clashing meetings is not a realistic figure)."""
     from meetings.models import Meeting
     from tests.builders import (
         make_many_meetings,
@@ -53,18 +64,11 @@ def main() -> None:
         make_venue,
     )
 
-    urls = types.ModuleType("bench_urls")
-    urls.urlpatterns = [path("trivial/", trivial), *config.urls.urlpatterns]
-    settings.ROOT_URLCONF = urls
-
-    mission = make_mission(slug="bench-mission")
+    mission = make_mission(slug=slug)
     members = [make_member(mission) for _ in range(8)]
     venues = [make_venue(mission) for _ in range(4)]
     partners = [make_organisation() for _ in range(2)]
-    # A busy fair: three days, four stands in parallel, 25 half-hour slots a day, two
-    # delegates per stand, partners at every meeting; no clashes (warnings are cheap to
-    # compute but a page of 300 clashing meetings is not a realistic figure).
-    meetings = make_many_meetings(mission, MEETINGS, organisations=partners)
+    meetings = make_many_meetings(mission, count, organisations=partners)
     start = mission.starts_at() + timedelta(hours=7)
     through = Meeting.attendees.through
     links = []
@@ -78,28 +82,81 @@ def main() -> None:
             links.append(through(meeting_id=meeting.pk, delegationmember_id=member.pk))
     Meeting.objects.bulk_update(meetings, ["start", "end", "venue"])
     through.objects.bulk_create(links)
-    user = get_user_model().objects.create_user("bench", password="bench-password-123")
     mission.coordinators.add(user)
+    return mission
 
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--dump", metavar="FILE")
+    args = parser.parse_args()
+
+    settings.DEBUG = False
+    logging.disable(logging.INFO)  # axes logs every force_login
+    # SQLite: an in-memory database, gone at exit. No setup_test_environment(): its template
+    # instrumentation would slow the page being measured.
+    connection.creation.create_test_db(verbosity=0)
+
+    import config.urls
+
+    urls = types.ModuleType("bench_urls")
+    urls.urlpatterns = [path("trivial/", trivial), *config.urls.urlpatterns]
+    settings.ROOT_URLCONF = urls
+
+    user = get_user_model().objects.create_user("bench", password="bench-password-123")
     client = Client()
     client.force_login(user)
-    agenda_url = f"/missions/{mission.slug}/agenda/"
+    pages = {
+        size: f"/missions/{busy_mission(f'bench-{size}', size, user).slug}/agenda/?day=all"
+        for size in SIZES
+    }
+    urls_timed = {
+        **{f"agenda {size}": url for size, url in pages.items()},
+        # What a coordinator opens first: 100 meetings a day is over the day picker's limit,
+        # so the default page is one day of the 300 (meetings/agenda_days.py).
+        "agenda 300 one day": pages[300].removesuffix("?day=all"),
+        "trivial": "/trivial/",
+    }
 
-    def best_of(url: str) -> float:
-        assert client.get(url).status_code == 200  # warm caches and templates
-        timings = []
-        for _ in range(RUNS):
+    sizes = {}
+    for name, url in urls_timed.items():  # warm caches and templates; check they render
+        response = client.get(url)
+        assert response.status_code == 200, (name, response.status_code)
+        sizes[name] = len(response.content)
+    if args.dump:
+        Path(args.dump).write_bytes(client.get(pages[300]).content)
+
+    timings: dict[str, list[float]] = {name: [] for name in urls_timed}
+    for _ in range(args.rounds):
+        for name, url in urls_timed.items():
             began = time.perf_counter()
             client.get(url)
-            timings.append(time.perf_counter() - began)
-        return min(timings)
+            timings[name].append(time.perf_counter() - began)
+    median = {name: statistics.median(values) for name, values in timings.items()}
 
-    trivial_s = best_of("/trivial/")
-    agenda_s = best_of(agenda_url)
-    size = len(client.get(agenda_url).content)
-    print(f"agenda with {MEETINGS} meetings: {agenda_s * 1000:.1f} ms ({size // 1024} KiB of HTML)")
-    print(f"trivial view:                {trivial_s * 1000:.2f} ms")
-    print(f"ratio agenda/trivial:        {agenda_s / trivial_s:.0f}x (best of {RUNS} runs each)")
+    labels = {
+        "agenda 30": "agenda, 30 meetings",
+        "agenda 300": "agenda, 300 meetings",
+        "agenda 300 one day": "agenda, 300: default (1 day)",
+        "trivial": "trivial view",
+    }
+    print(f"Median of {args.rounds} interleaved rounds of: {', '.join(urls_timed)}")
+    print(f"{'page (all days unless said)':<30} {'ms':>8} {'x trivial':>10} {'KiB HTML':>9}")
+    for name in urls_timed:
+        print(
+            f"{labels[name]:<30} {median[name] * 1000:>8.2f}"
+            f" {median[name] / median['trivial']:>9.0f}x {sizes[name] / 1024:>9.0f}"
+        )
+
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(5):
+            client.get(pages[300])
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
 
 
 if __name__ == "__main__":

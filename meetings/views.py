@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from delegations.services import organisation_save, person_save
+from meetings.agenda_days import day_picker
 from meetings.forms import (
     AgendaFilterForm,
     ContactQuickForm,
@@ -82,9 +83,11 @@ def _agenda_context(request, slug: str) -> dict:
 
 @login_required
 def agenda(request, slug: str):
-    return render(
-        request, "meetings/agenda.html", {**_agenda_context(request, slug), "tab": "agenda"}
-    )
+    context = _agenda_context(request, slug)
+    # A busy agenda shows one day at a time (meetings/agenda_days.py); the print view, all.
+    today = context["mission"].local_today(timezone.now())
+    context.update(day_picker(context["days"], request.GET, today))
+    return render(request, "meetings/agenda.html", {**context, "tab": "agenda"})
 
 
 @login_required

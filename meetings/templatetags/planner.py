@@ -1,15 +1,12 @@
 """Template helpers for the agenda, where 300 rows make every per-row cost count."""
 
-from datetime import time
 from functools import lru_cache
 
 from django import template
 from django.urls import get_script_prefix, reverse
-from django.utils import formats
-from django.utils.html import format_html
 from django.utils.timezone import template_localtime
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+
+from meetings.agenda_rows import next_day_html
 
 register = template.Library()
 
@@ -38,13 +35,6 @@ def next_day_marker(context, start, end) -> str:
     """
     if start is None or end is None:
         return ""
-    start = template_localtime(start, context.use_tz)
-    end = template_localtime(end, context.use_tz)
-    days = (end.date() - start.date()).days
-    if end.time() == time.min:
-        days -= 1  # ends exactly at midnight: still the same evening
-    if days < 1:
-        return ""
-    label = ngettext("(+%(days)d day)", "(+%(days)d days)", days) % {"days": days}
-    title = _("Ends %(day)s") % {"day": formats.date_format(end, "l j F")}
-    return format_html(' <span class="next-day-marker" title="{}">{}</span>', title, label)
+    return next_day_html(
+        template_localtime(start, context.use_tz), template_localtime(end, context.use_tz)
+    )

@@ -433,7 +433,7 @@ def test_coordinator_plans_a_mission_and_the_delegate_feed_shows_the_move_and_th
     )
     expect(moved).to_contain_text("15:00–15:30")
     expect(moved).to_contain_text("Changed")
-    expect(moved).to_contain_text("Changed since first sent: attendees' calendars will update.")
+    expect(moved).to_contain_text("Changed since first scheduled: calendars follow once published.")
 
     # Cancel the lunch; it stays on the agenda, marked cancelled.
     lunch = agenda_row(page, LUNCH)

@@ -154,13 +154,13 @@ def test_moved_meeting_is_marked_changed(planner, mission):
         mission, local(mission, 2025, 4, 22, 14), local(mission, 2025, 4, 22, 15)
     )
     url = reverse("meetings:agenda", args=[mission.slug])
-    assert "Changed since first sent" not in planner.get(url).content.decode()
+    assert "Changed since first scheduled" not in planner.get(url).content.decode()
     planner.post(
         reverse("meetings:edit", args=[mission.slug, meeting.pk]),
         form_data(mission, title=meeting.title, start_1="16:00", end_1="17:00"),
     )
     page = planner.get(url).content.decode()
-    assert "Changed since first sent: attendees' calendars will update." in page
+    assert "Changed since first scheduled: calendars follow once published." in page
 
 
 def test_filters_by_delegate_show_their_name_and_only_their_meetings(planner, mission):
