@@ -607,3 +607,78 @@ def _vtimezone_bytes(key: str, first_year: int, last_year: int) -> bytes:
 def vtimezone(key: str, first_year: int, last_year: int) -> Timezone:
     """The VTIMEZONE of an IANA zone for events between two years (inclusive)."""
     return Timezone.from_ical(_vtimezone_bytes(key, first_year, last_year))
+
+
+# --------------------------------------------------------------------------------------------
+# Pieces of a feed, for the incremental build (releases/feed_build.py): the calendar's head,
+# its VTIMEZONE and each event's bytes, joined, are byte-identical to `to_ical()` of the whole
+# calendar (icalendar writes a component as BEGIN, its properties, its subcomponents, END,
+# each line ending in CRLF). Tests compare both for every feed kind.
+# --------------------------------------------------------------------------------------------
+
+CALENDAR_END = b"END:VCALENDAR\r\n"
+# DTSTAMP is the version's instant (every publication changes it in every event): events are
+# kept with this placeholder stamp and the real one is put in when a feed is joined. The line
+# is short (24 octets) and never folded, so the splice cannot change any other byte.
+PLACEHOLDER_STAMP = datetime(1900, 1, 1, tzinfo=UTC)
+
+
+def stamp_line(moment: datetime) -> bytes:
+    return b"\r\nDTSTAMP:" + _utc(moment).to_ical() + b"\r\n"
+
+
+PLACEHOLDER_LINE = stamp_line(PLACEHOLDER_STAMP)
+
+
+def mission_feed_head(mission: Mission, *, source_url: str | None = None) -> bytes:
+    """`mission_calendar`'s properties, without its components and END line."""
+    cal = _feed(
+        uid=f"mission-{mission.pk}@{UID_DOMAIN}",
+        name=_("%(mission)s: programme") % {"mission": mission.title},
+        description=_mission_description(mission),
+        source_url=source_url,
+    )
+    return cal.to_ical().removesuffix(CALENDAR_END)
+
+
+def member_feed_head(member: DelegationMember, *, source_url: str | None = None) -> bytes:
+    mission = member.mission
+    cal = _feed(
+        uid=f"member-{member.pk}@{UID_DOMAIN}",
+        name=_("%(mission)s: %(person)s")
+        % {"mission": mission.title, "person": member.person.full_name},
+        description=_mission_description(mission),
+        source_url=source_url,
+    )
+    return cal.to_ical().removesuffix(CALENDAR_END)
+
+
+def event_bytes(entry: EventData, zone: ZoneInfo, url: str | None, labels, kinds) -> bytes:
+    """One VEVENT as `_build` writes it (with the entry's own stamp)."""
+    start = entry.start.astimezone(zone)
+    end = entry.end.astimezone(zone)
+    kind = kinds.get(entry.kind, entry.kind)
+    return _event(entry, start, end, kind, url, labels).to_ical()
+
+
+def kind_labels() -> dict[str, str]:
+    """Meeting kinds in the active language."""
+    return {value: str(label) for value, label in Meeting.Kind.choices}
+
+
+def join_feed(
+    head: bytes, mission: Mission, spans: list[tuple[datetime, datetime]], events: list[bytes]
+) -> bytes:
+    """A feed from its head, the events' (start, end) instants and bytes, in order."""
+    zone = mission.tz
+    years = {moment.astimezone(zone).year for span in spans for moment in span}
+    if not years:
+        years = {mission.start_date.year, mission.end_date.year}
+    timezone_bytes = _vtimezone_feed_bytes(mission.timezone, min(years), max(years))
+    return b"".join((head, timezone_bytes, *events, CALENDAR_END))
+
+
+@lru_cache(maxsize=256)
+def _vtimezone_feed_bytes(key: str, first_year: int, last_year: int) -> bytes:
+    # As `_build` writes it: parsed back and serialised again.
+    return vtimezone(key, first_year, last_year).to_ical()
