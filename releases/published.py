@@ -61,11 +61,28 @@ def feed_version(owner, key: tuple) -> FeedVersion:
     or a mission annotated by `_with_release`)."""
     digest = hashlib.blake2b(digest_size=16)
     release = owner.release_id
-    digest.update(repr((FORMAT_VERSION, settings.SITE_URL, key, release)).encode())
     mission = owner.mission if isinstance(owner, DelegationMember) else owner
+    # Live data a feed reads outside a version: the mission's header while never published,
+    # the delegate's name while not in the version yet (all on the rows already fetched).
+    live = () if release is not None else _live_header(mission)
+    if isinstance(owner, DelegationMember):
+        live += (owner.person.first_name, owner.person.last_name)
+    digest.update(repr((FORMAT_VERSION, settings.SITE_URL, key, release, live)).encode())
     # Never published: an empty calendar, as old as the mission.
     moment = owner.release_at or mission.created
     return FeedVersion(etag=f'"{digest.hexdigest()}"', last_modified=moment)
+
+
+def _live_header(mission: Mission) -> tuple:
+    return (
+        mission.title,
+        mission.city,
+        mission.region,
+        mission.country,
+        mission.timezone,
+        mission.start_date,
+        mission.end_date,
+    )
 
 
 def member_feed_version(member: DelegationMember, *, language: str) -> FeedVersion:
