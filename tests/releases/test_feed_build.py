@@ -89,3 +89,34 @@ def test_after_one_change_only_that_event_is_made_again(world):  # noqa: F811
     # Another language is another set of events (labels differ).
     published.mission_feed_bytes(programme, language="it", public=False)
     assert feed_build.last_build["built"] == 21
+
+
+def test_with_redis_the_kept_events_give_the_same_bytes(world, settings):  # noqa: F811
+    """The cache as deployed (Redis): events kept across processes give the cold bytes."""
+    import uuid
+
+    from django.test import override_settings
+
+    prefix = f"test-feeds-{uuid.uuid4().hex}"
+    redis = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/0",
+            "KEY_PREFIX": prefix,
+        }
+    }
+    mission, mario, *_ = world
+    with override_settings(CACHES=redis, REDIS_URL="redis://127.0.0.1:6379/0"):
+        try:
+            first = _feeds(mission, mario)
+            assert feed_build.last_build["kept"] == 0
+            second = _feeds(mission, mario)
+            assert feed_build.last_build["built"] == 0
+            for kind, (incremental, cold) in second.items():
+                assert incremental == cold == first[kind][0], kind
+        finally:
+            # Only this test's keys: the Redis may be shared.
+            client = cache._cache.get_client(write=True)
+            keys = list(client.scan_iter(f"{prefix}:*"))
+            if keys:
+                client.delete(*keys)
