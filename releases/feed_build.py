@@ -59,9 +59,10 @@ def build(
             if names
             else ()
         )
-        start, end = parse_iso(entry["start"]), parse_iso(entry["end"])
         key = _key(entry, people, variant(entry), language)
-        order.append(((start, end, entry["title"], entry["pk"]), entry, key))
+        # The snapshot's instants are fixed-width UTC ("2025-04-22T12:00:00Z"): as strings they
+        # sort as the instants do, without parsing two thousand of them.
+        order.append(((entry["start"], entry["end"], entry["title"], entry["pk"]), entry, key))
     order.sort(key=lambda row: row[0])
     kept = cache.get_many([row[2] for row in order])
     made = {}
@@ -82,5 +83,8 @@ def build(
         (kept.get(key) or made[key]).replace(ical.PLACEHOLDER_LINE, real, 1)
         for _sort, _entry, key in order
     ]
-    spans = [(sort[0], sort[1]) for sort, _entry, _key in order]
+    # The VTIMEZONE spans the years of the earliest and the latest instant (in any zone the
+    # years are in the instants' order).
+    instants = [moment for sort, _entry, _key in order for moment in sort[:2]]
+    spans = [(parse_iso(min(instants)), parse_iso(max(instants)))] if instants else []
     return ical.join_feed(feed_head, mission, spans, events)
