@@ -15,6 +15,7 @@ Runs on its own temporary SQLite database: `.venv/bin/python bench/bench_feed.py
 (or `make bench`).
 """
 
+import gc
 import os
 import statistics
 import sys
@@ -148,6 +149,8 @@ def interleaved(steps: dict, rounds: int = ROUNDS) -> dict[str, float]:
         for name, (prepare, timed) in steps.items():
             if prepare is not None:
                 prepare()
+            # The previous step's garbage is collected before, not during, this one.
+            gc.collect()
             started = time.perf_counter()
             timed()
             times[name].append(time.perf_counter() - started)
