@@ -14,6 +14,7 @@ publication reuses every unchanged event.
 """
 
 import hashlib
+import logging
 from collections.abc import Callable
 
 from django.core.cache import cache
@@ -22,6 +23,8 @@ from django.utils import translation
 from meetings import ical
 from meetings.calendars import CACHE_SECONDS, FORMAT_VERSION
 from releases.services import parse_iso
+
+logger = logging.getLogger(__name__)
 
 # What the build did last (for tests and the benchmark): events found kept, events made.
 last_build = {"kept": 0, "built": 0}
@@ -64,7 +67,11 @@ def build(
         # sort as the instants do, without parsing two thousand of them.
         order.append(((entry["start"], entry["end"], entry["title"], entry["pk"]), entry, key))
     order.sort(key=lambda row: row[0])
-    kept = cache.get_many([row[2] for row in order])
+    try:
+        kept = cache.get_many([row[2] for row in order])
+    except Exception:  # noqa: BLE001 (Redis down: build everything, never a 500)
+        logger.warning("feed cache unavailable; building every event")
+        kept = {}
     made = {}
     with translation.override(language):
         labels = ical.DescriptionLabels.current()
@@ -76,7 +83,10 @@ def build(
                 made[key] = ical.event_bytes(event, zone, url(entry), labels, kinds)
         feed_head = head()
     if made:
-        cache.set_many(made, CACHE_SECONDS)
+        try:
+            cache.set_many(made, CACHE_SECONDS)
+        except Exception:  # noqa: BLE001 (as above: the feed is still served)
+            logger.warning("feed cache unavailable; events not kept")
     last_build["kept"], last_build["built"] = len(order) - len(made), len(made)
     real = ical.stamp_line(stamp)
     events = [

@@ -120,3 +120,21 @@ def test_with_redis_the_kept_events_give_the_same_bytes(world, settings):  # noq
             keys = list(client.scan_iter(f"{prefix}:*"))
             if keys:
                 client.delete(*keys)
+
+
+def test_a_broken_cache_still_serves_the_cold_bytes(client, world, monkeypatch, caplog):  # noqa: F811
+    from django.urls import reverse
+
+    mission, mario, *_ = world
+
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(cache, "get_many", down)
+    monkeypatch.setattr(cache, "set_many", down)
+    response = client.get(reverse("public:mission_feed", args=[mission.feed_token]))
+    assert response.status_code == 200
+    programme = published.programme_candidates(mission.feed_token, token_shaped=True)[0]
+    cold = published.mission_feed_bytes_cold(programme, language="en", public=False)
+    assert response.content == cold
+    assert "feed cache unavailable" in caplog.text
