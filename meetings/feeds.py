@@ -12,6 +12,7 @@ response.
 """
 
 import re
+import time
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -21,7 +22,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_http_date_safe
 
 from meetings import calendars
 from missions.models import Mission
@@ -53,6 +54,14 @@ def _language(request: HttpRequest, default: str) -> str:
     return asked if asked in LANGUAGE_CODES else default
 
 
+def _ignore_future_dates(request: HttpRequest) -> None:
+    """An If-Modified-Since later than now is invalid (RFC 9110 13.1.3): a client with a wrong
+    clock would otherwise get 304 for every later change, and keep a stale calendar."""
+    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+    if since is not None and since > time.time():
+        del request.META["HTTP_IF_MODIFIED_SINCE"]
+
+
 def _calendar_response(
     request: HttpRequest,
     version: calendars.FeedVersion,
@@ -61,6 +70,7 @@ def _calendar_response(
     filename: str,
     private: bool,
 ) -> HttpResponse:
+    _ignore_future_dates(request)
     response = get_conditional_response(
         request, etag=version.etag, last_modified=int(version.last_modified.timestamp())
     )

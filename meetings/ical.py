@@ -32,6 +32,9 @@ from icalendar import (
     vText,
     vUri,
 )
+from icalendar.caselessdict import canonsort_keys
+from icalendar.parser.string import _foldline  # icalendar's own folding (public: deprecated)
+from icalendar.parser_tools import to_unicode
 
 from delegations.models import DelegationMember
 from meetings.models import Meeting
@@ -278,36 +281,68 @@ def _event(
     url: str | None,
     labels: "DescriptionLabels",
 ) -> Event:
-    # Typed values set directly: Component.add() would guess each type again, for every event.
     event = Event()
-    event["UID"] = vText(entry.uid)
+    for name, value in _event_properties(entry, start, end, kind, url, labels):
+        event[name] = value
+    return event
+
+
+def _event_properties(
+    entry: EventData,
+    start: datetime,
+    end: datetime,
+    kind: str,
+    url: str | None,
+    labels: "DescriptionLabels",
+) -> list[tuple[str, object]]:
+    # Typed values set directly: Component.add() would guess each type again, for every event.
+    props: list[tuple[str, object]] = [("UID", vText(entry.uid))]
     # From the meeting's last change, never "now": same data, same bytes, same ETag.
     changed = _utc(entry.updated)
-    event["DTSTAMP"] = changed if entry.stamp is None else _utc(entry.stamp)
-    event["CREATED"] = _utc(entry.created)
-    event["LAST-MODIFIED"] = changed
-    event["SEQUENCE"] = vInt(entry.sequence)
+    props.append(("DTSTAMP", changed if entry.stamp is None else _utc(entry.stamp)))
+    props.append(("CREATED", _utc(entry.created)))
+    props.append(("LAST-MODIFIED", changed))
+    props.append(("SEQUENCE", vInt(entry.sequence)))
     # TZID=<mission zone>, with its VTIMEZONE; a wall-clock time that happens twice (the
     # fall-back night) in UTC instead, since parsers disagree on which of the two it means.
-    event["DTSTART"] = vDDDTypes(start.astimezone(UTC) if is_repeated_wall_time(start) else start)
-    event["DTEND"] = vDDDTypes(end.astimezone(UTC) if is_repeated_wall_time(end) else end)
-    event["SUMMARY"] = vText(entry.title)
+    props.append(
+        ("DTSTART", vDDDTypes(start.astimezone(UTC) if is_repeated_wall_time(start) else start))
+    )
+    props.append(("DTEND", vDDDTypes(end.astimezone(UTC) if is_repeated_wall_time(end) else end)))
+    props.append(("SUMMARY", vText(entry.title)))
     if entry.location:
-        event["LOCATION"] = vText(entry.location)
+        props.append(("LOCATION", vText(entry.location)))
     if entry.geo is not None:
-        event["GEO"] = vGeo(entry.geo)
+        props.append(("GEO", vGeo(entry.geo)))
     description = event_description(entry, labels)
     if description:
-        event["DESCRIPTION"] = vText(description)
+        props.append(("DESCRIPTION", vText(description)))
     # One category: as text it serialises to the same bytes as vCategory, at a third the cost.
-    event["CATEGORIES"] = vText(kind)
-    event["STATUS"] = vText(STATUS[entry.status])
+    props.append(("CATEGORIES", vText(kind)))
+    props.append(("STATUS", vText(STATUS[entry.status])))
     if entry.is_cancelled:
         # Still listed, but no longer blocking the delegate's time.
-        event["TRANSP"] = vText("TRANSPARENT")
+        props.append(("TRANSP", vText("TRANSPARENT")))
     if url:
-        event["URL"] = vUri(url, params={"VALUE": "URI"})
-    return event
+        props.append(("URL", vUri(url, params={"VALUE": "URI"})))
+    return props
+
+
+def _write_event(props: list[tuple[str, object]]) -> bytes:
+    """The bytes `Event.to_ical()` writes for these properties, without its component tree:
+    the same order (icalendar's canonical order, then by name), icalendar's own value and
+    parameter serialisation and its folding, only for lines that need it (75 octets or more;
+    a shorter line is never folded). Tests compare it with Event.to_ical() for every kind."""
+    values = dict(props)
+    lines = ["BEGIN:VEVENT"]
+    for name in canonsort_keys(values, Event.canonical_order):
+        value = values[name]
+        params = to_unicode(value.params.to_ical(sorted=True)) if value.params else ""
+        text = to_unicode(value.to_ical())
+        line = f"{name};{params}:{text}" if params else f"{name}:{text}"
+        lines.append(line if len(line.encode()) < 75 else _foldline(line))
+    lines.append("END:VEVENT")
+    return ("\r\n".join(lines) + "\r\n").encode()
 
 
 @dataclass(frozen=True)
@@ -607,3 +642,78 @@ def _vtimezone_bytes(key: str, first_year: int, last_year: int) -> bytes:
 def vtimezone(key: str, first_year: int, last_year: int) -> Timezone:
     """The VTIMEZONE of an IANA zone for events between two years (inclusive)."""
     return Timezone.from_ical(_vtimezone_bytes(key, first_year, last_year))
+
+
+# --------------------------------------------------------------------------------------------
+# Pieces of a feed, for the incremental build (releases/feed_build.py): the calendar's head,
+# its VTIMEZONE and each event's bytes, joined, are byte-identical to `to_ical()` of the whole
+# calendar (icalendar writes a component as BEGIN, its properties, its subcomponents, END,
+# each line ending in CRLF). Tests compare both for every feed kind.
+# --------------------------------------------------------------------------------------------
+
+CALENDAR_END = b"END:VCALENDAR\r\n"
+# DTSTAMP is the version's instant (every publication changes it in every event): events are
+# kept with this placeholder stamp and the real one is put in when a feed is joined. The line
+# is short (24 octets) and never folded, so the splice cannot change any other byte.
+PLACEHOLDER_STAMP = datetime(1900, 1, 1, tzinfo=UTC)
+
+
+def stamp_line(moment: datetime) -> bytes:
+    return b"\r\nDTSTAMP:" + _utc(moment).to_ical() + b"\r\n"
+
+
+PLACEHOLDER_LINE = stamp_line(PLACEHOLDER_STAMP)
+
+
+def mission_feed_head(mission: Mission, *, source_url: str | None = None) -> bytes:
+    """`mission_calendar`'s properties, without its components and END line."""
+    cal = _feed(
+        uid=f"mission-{mission.pk}@{UID_DOMAIN}",
+        name=_("%(mission)s: programme") % {"mission": mission.title},
+        description=_mission_description(mission),
+        source_url=source_url,
+    )
+    return cal.to_ical().removesuffix(CALENDAR_END)
+
+
+def member_feed_head(member: DelegationMember, *, source_url: str | None = None) -> bytes:
+    mission = member.mission
+    cal = _feed(
+        uid=f"member-{member.pk}@{UID_DOMAIN}",
+        name=_("%(mission)s: %(person)s")
+        % {"mission": mission.title, "person": member.person.full_name},
+        description=_mission_description(mission),
+        source_url=source_url,
+    )
+    return cal.to_ical().removesuffix(CALENDAR_END)
+
+
+def event_bytes(entry: EventData, zone: ZoneInfo, url: str | None, labels, kinds) -> bytes:
+    """One VEVENT as `_build` writes it (with the entry's own stamp)."""
+    start = entry.start.astimezone(zone)
+    end = entry.end.astimezone(zone)
+    kind = kinds.get(entry.kind, entry.kind)
+    return _write_event(_event_properties(entry, start, end, kind, url, labels))
+
+
+def kind_labels() -> dict[str, str]:
+    """Meeting kinds in the active language."""
+    return {value: str(label) for value, label in Meeting.Kind.choices}
+
+
+def join_feed(
+    head: bytes, mission: Mission, spans: list[tuple[datetime, datetime]], events: list[bytes]
+) -> bytes:
+    """A feed from its head, the events' (start, end) instants and bytes, in order."""
+    zone = mission.tz
+    years = {moment.astimezone(zone).year for span in spans for moment in span}
+    if not years:
+        years = {mission.start_date.year, mission.end_date.year}
+    timezone_bytes = _vtimezone_feed_bytes(mission.timezone, min(years), max(years))
+    return b"".join((head, timezone_bytes, *events, CALENDAR_END))
+
+
+@lru_cache(maxsize=256)
+def _vtimezone_feed_bytes(key: str, first_year: int, last_year: int) -> bytes:
+    # As `_build` writes it: parsed back and serialised again.
+    return vtimezone(key, first_year, last_year).to_ical()

@@ -21,6 +21,7 @@ from meetings import calendars, ical
 from meetings.calendars import FORMAT_VERSION, FeedVersion
 from meetings.models import Meeting
 from missions.models import Mission, Venue
+from releases import feed_build
 from releases.models import ProgrammeVersion
 from releases.services import parse_iso
 
@@ -60,11 +61,28 @@ def feed_version(owner, key: tuple) -> FeedVersion:
     or a mission annotated by `_with_release`)."""
     digest = hashlib.blake2b(digest_size=16)
     release = owner.release_id
-    digest.update(repr((FORMAT_VERSION, settings.SITE_URL, key, release)).encode())
     mission = owner.mission if isinstance(owner, DelegationMember) else owner
+    # Live data a feed reads outside a version: the mission's header while never published,
+    # the delegate's name while not in the version yet (all on the rows already fetched).
+    live = () if release is not None else _live_header(mission)
+    if isinstance(owner, DelegationMember):
+        live += (owner.person.first_name, owner.person.last_name)
+    digest.update(repr((FORMAT_VERSION, settings.SITE_URL, key, release, live)).encode())
     # Never published: an empty calendar, as old as the mission.
     moment = owner.release_at or mission.created
     return FeedVersion(etag=f'"{digest.hexdigest()}"', last_modified=moment)
+
+
+def _live_header(mission: Mission) -> tuple:
+    return (
+        mission.title,
+        mission.city,
+        mission.region,
+        mission.country,
+        mission.timezone,
+        mission.start_date,
+        mission.end_date,
+    )
 
 
 def member_feed_version(member: DelegationMember, *, language: str) -> FeedVersion:
@@ -214,7 +232,7 @@ def _published_at(owner) -> datetime:
     return owner.release_at or datetime(2000, 1, 1, tzinfo=UTC)
 
 
-def member_feed_bytes(member: DelegationMember, *, language: str) -> bytes:
+def member_feed_bytes_cold(member: DelegationMember, *, language: str) -> bytes:
     snapshot = snapshot_of(member.release_id)
     mission = mission_of(snapshot, member.mission)
     stamp = _published_at(member)
@@ -239,7 +257,7 @@ def member_feed_bytes(member: DelegationMember, *, language: str) -> bytes:
         )
 
 
-def mission_feed_bytes(mission: Mission, *, language: str, public: bool) -> bytes:
+def mission_feed_bytes_cold(mission: Mission, *, language: str, public: bool) -> bytes:
     snapshot = snapshot_of(mission.release_id)
     published = mission_of(snapshot, mission)
     stamp = _published_at(mission)
@@ -248,6 +266,62 @@ def mission_feed_bytes(mission: Mission, *, language: str, public: bool) -> byte
     source = calendars.public_programme_url if public else calendars.mission_feed_url
     with translation.override(language):
         return ical.mission_calendar(published, events, source_url=source(mission))
+
+
+def _published_reader(member: DelegationMember, snapshot: dict | None, mission: Mission):
+    reader = DelegationMember(pk=member.pk, token=member.token, mission=mission)
+    published = (snapshot or {}).get("members", {}).get(str(member.pk))
+    reader.person = (
+        Person(first_name=published["first_name"], last_name=published["last_name"])
+        if published
+        else member.person
+    )
+    return reader
+
+
+def member_feed_bytes(member: DelegationMember, *, language: str) -> bytes:
+    """As `member_feed_bytes_cold`, from kept events (releases/feed_build.py)."""
+    snapshot = snapshot_of(member.release_id)
+    mission = mission_of(snapshot, member.mission)
+    page = calendars.delegate_page_url(member)
+    reader = _published_reader(member, snapshot, mission)
+    source = calendars.delegate_feed_url(member)
+    return feed_build.build(
+        head=lambda: ical.member_feed_head(reader, source_url=source),
+        mission=mission,
+        entries=member_entries(snapshot, member.pk, feed=True),
+        snapshot=snapshot,
+        stamp=_published_at(member),
+        language=language,
+        # The link names the delegate's page (their token); a lost meeting is cancelled.
+        variant=lambda entry: ("member", page, is_cancelled_for(entry, member.pk)),
+        make_event=lambda entry: event_of(
+            entry, snapshot, stamp=ical.PLACEHOLDER_STAMP, reader=member.pk
+        ),
+        url=lambda entry: f"{page}#meeting-{entry['pk']}",
+        names=True,
+    )
+
+
+def mission_feed_bytes(mission: Mission, *, language: str, public: bool) -> bytes:
+    """As `mission_feed_bytes_cold`, from kept events (releases/feed_build.py)."""
+    snapshot = snapshot_of(mission.release_id)
+    published = mission_of(snapshot, mission)
+    source = (calendars.public_programme_url if public else calendars.mission_feed_url)(mission)
+    return feed_build.build(
+        head=lambda: ical.mission_feed_head(published, source_url=source),
+        mission=published,
+        entries=list((snapshot or {}).get("meetings", {}).values()),
+        snapshot=snapshot,
+        stamp=_published_at(mission),
+        language=language,
+        variant=lambda entry: ("public",) if public else ("complete",),
+        make_event=lambda entry: event_of(
+            entry, snapshot, stamp=ical.PLACEHOLDER_STAMP, names=not public
+        ),
+        url=lambda entry: None,
+        names=not public,
+    )
 
 
 def member_meeting(member: DelegationMember, pk: int, *, language: str) -> tuple[str, bytes] | None:

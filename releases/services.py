@@ -47,6 +47,10 @@ def iso(moment: datetime) -> str:
 
 
 def parse_iso(text: str) -> datetime:
+    if len(text) == 20 and text[10] == "T" and text[19] == "Z":
+        # What iso() writes; fromisoformat is some ten times cheaper than strptime, and a
+        # 1,000-meeting feed parses four thousand of these.
+        return datetime.fromisoformat(text)
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
