@@ -82,13 +82,7 @@ def mission_calendar_component(
     source_url: str | None = None,
 ) -> Calendar:
     """`mission_calendar` before serialisation (the benchmark's floor starts from here)."""
-    cal = _feed(
-        uid=f"mission-{mission.pk}@{UID_DOMAIN}",
-        name=_("%(mission)s: programme") % {"mission": mission.title},
-        description=_mission_description(mission),
-        source_url=source_url,
-    )
-    return _build(cal, mission, meetings, meeting_url)
+    return _build(_mission_feed(mission, source_url), mission, meetings, meeting_url)
 
 
 def member_calendar(
@@ -99,15 +93,8 @@ def member_calendar(
     source_url: str | None = None,
 ) -> bytes:
     """One delegate's own meetings; `member.mission` and `member.person` must be loaded."""
-    mission = member.mission
-    cal = _feed(
-        uid=f"member-{member.pk}@{UID_DOMAIN}",
-        name=_("%(mission)s: %(person)s")
-        % {"mission": mission.title, "person": member.person.full_name},
-        description=_mission_description(mission),
-        source_url=source_url,
-    )
-    return _build(cal, mission, meetings, meeting_url).to_ical()
+    cal = _member_feed(member, source_url)
+    return _build(cal, member.mission, meetings, meeting_url).to_ical()
 
 
 def meeting_calendar(
@@ -124,6 +111,28 @@ def meeting_calendar(
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     return _build(cal, mission or meeting.mission, [meeting], meeting_url).to_ical()
+
+
+def _mission_feed(mission: Mission, source_url: str | None) -> Calendar:
+    """The programme feed's calendar properties (no components yet)."""
+    return _feed(
+        uid=f"mission-{mission.pk}@{UID_DOMAIN}",
+        name=_("%(mission)s: programme") % {"mission": mission.title},
+        description=_mission_description(mission),
+        source_url=source_url,
+    )
+
+
+def _member_feed(member: DelegationMember, source_url: str | None) -> Calendar:
+    """A delegate's feed's calendar properties (no components yet)."""
+    mission = member.mission
+    return _feed(
+        uid=f"member-{member.pk}@{UID_DOMAIN}",
+        name=_("%(mission)s: %(person)s")
+        % {"mission": mission.title, "person": member.person.full_name},
+        description=_mission_description(mission),
+        source_url=source_url,
+    )
 
 
 def _feed(*, uid: str, name: str, description: str, source_url: str | None) -> Calendar:
@@ -667,25 +676,11 @@ PLACEHOLDER_LINE = stamp_line(PLACEHOLDER_STAMP)
 
 def mission_feed_head(mission: Mission, *, source_url: str | None = None) -> bytes:
     """`mission_calendar`'s properties, without its components and END line."""
-    cal = _feed(
-        uid=f"mission-{mission.pk}@{UID_DOMAIN}",
-        name=_("%(mission)s: programme") % {"mission": mission.title},
-        description=_mission_description(mission),
-        source_url=source_url,
-    )
-    return cal.to_ical().removesuffix(CALENDAR_END)
+    return _mission_feed(mission, source_url).to_ical().removesuffix(CALENDAR_END)
 
 
 def member_feed_head(member: DelegationMember, *, source_url: str | None = None) -> bytes:
-    mission = member.mission
-    cal = _feed(
-        uid=f"member-{member.pk}@{UID_DOMAIN}",
-        name=_("%(mission)s: %(person)s")
-        % {"mission": mission.title, "person": member.person.full_name},
-        description=_mission_description(mission),
-        source_url=source_url,
-    )
-    return cal.to_ical().removesuffix(CALENDAR_END)
+    return _member_feed(member, source_url).to_ical().removesuffix(CALENDAR_END)
 
 
 def event_bytes(entry: EventData, zone: ZoneInfo, url: str | None, labels, kinds) -> bytes:

@@ -20,9 +20,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from config.spreadsheets import safe_text
 from outcomes.report import MissionReport
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value):
@@ -32,9 +31,7 @@ def safe_cell(value):
         value = str(value)
     if isinstance(value, str):
         # Control characters (a pasted vertical tab, an escape) are not allowed in the file.
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value.startswith(FORMULA_START):
-            return "'" + value
+        value = safe_text(ILLEGAL_CHARACTERS_RE.sub("", value))
     return value
 
 

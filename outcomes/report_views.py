@@ -2,7 +2,8 @@
 
 Thin views: the mission through get_mission_for_user (404 for anyone else), the figures from
 outcomes.report.mission_report (a fixed number of queries), then a template, WeasyPrint
-(outcomes.pdf) or openpyxl (outcomes.report_sheets). Everything is in the user's language.
+(config.pdf, shared with the booklet) or openpyxl (outcomes.report_sheets). Everything is in
+the user's language.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -14,12 +15,14 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from config.pdf import html_to_pdf
 from missions.views import get_mission_for_user
 from outcomes.charts import bar_chart, stacked_bar_chart
-from outcomes.pdf import html_to_pdf
 from outcomes.report import MissionReport, mission_report
 from outcomes.report_sheets import report_csv, report_xlsx
 
+# Where the PDF is rendered: not a real host; only our static files are fetched under it.
+PDF_BASE_URL = "https://report.invalid/"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -94,7 +97,9 @@ def report_page(request, slug: str):
 def report_pdf(request, slug: str):
     context = _context(request, slug)
     html = render_to_string("outcomes/report_pdf.html", context, request)
-    pdf = html_to_pdf(html, stylesheets=["css/report.css", "css/report_pdf.css"])
+    pdf = html_to_pdf(
+        html, base_url=PDF_BASE_URL, stylesheets=["css/report.css", "css/report_pdf.css"]
+    )
     return _download(pdf, "application/pdf", f"{slug}-report.pdf")
 
 

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from delegations.models import DelegationMember
+from meetings.models import Meeting
 from missions.models import Mission
 
 
@@ -33,7 +34,6 @@ class ProgrammeVersionQuerySet(models.QuerySet):
         """Annotate `pending`: how many meetings of the mission differ from this version
         (see releases.services.pending_changes, the same count) as subqueries, so that the
         planner's bar costs one query whatever the number of meetings."""
-        from meetings.models import Meeting  # meetings does not import releases
 
         def count(**condition) -> Coalesce:
             rows = (
@@ -45,9 +45,11 @@ class ProgrammeVersionQuerySet(models.QuerySet):
             )
             return Coalesce(Subquery(rows[:1]), 0)
 
+        # Settled at its publication, or at a later "discard".
+        since = Coalesce(OuterRef("settled_at"), OuterRef("published_at"))
         return self.defer("snapshot", "changes").annotate(
-            changed=count(updated__gt=OuterRef("settled_at")),
-            kept=count(created__lte=OuterRef("settled_at")),
+            changed=count(updated__gt=since),
+            kept=count(created__lte=since),
         )
 
     def visible_to(self, user) -> "ProgrammeVersionQuerySet":

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -410,12 +410,8 @@ def pending_changes(mission: Mission, version: ProgrammeVersion | None) -> int:
     """
     if version is None:
         return Meeting.objects.filter(mission=mission).count()
-    since = version.settled_at or version.published_at
-    counts = Meeting.objects.filter(mission=mission).aggregate(
-        changed=Count("pk", filter=Q(updated__gt=since)),
-        kept=Count("pk", filter=Q(created__lte=since)),
-    )
-    return counts["changed"] + max(0, version.meeting_count - counts["kept"])
+    # The planner's bar counts the same way (ProgrammeVersionQuerySet.with_pending).
+    return ProgrammeVersion.objects.with_pending().get(pk=version.pk).pending
 
 
 @dataclass(frozen=True)
@@ -429,11 +425,7 @@ class ProgrammeLabel:
 def programme_label(mission: Mission) -> ProgrammeLabel:
     """One query: the latest version and what is pending since, in the coordinators' words."""
     version = (
-        ProgrammeVersion.objects.filter(mission=mission)
-        .without_snapshot()
-        .with_pending()
-        .order_by("-number")
-        .first()
+        ProgrammeVersion.objects.filter(mission=mission).with_pending().order_by("-number").first()
     )
     if version is None:
         return ProgrammeLabel(_("Working programme, not published yet"), "draft")

@@ -19,13 +19,11 @@ What it promises:
 
 import base64
 import logging
-import mimetypes
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -33,6 +31,7 @@ from django.utils import timezone, translation
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 
+from config.pdf import html_to_pdf, static_only_fetcher, static_prefix
 from delegations.models import DelegationMember, Organisation, Person
 from meetings.feeds import qr_svg
 from meetings.models import Meeting
@@ -45,7 +44,7 @@ from transfer.templatetags.booklet import booklet_date
 # Relative URLs in the booklet resolve against this made-up origin; `fetch_url` serves what
 # lies under its static/ from our static files and refuses everything else.
 BASE_URL = "https://booklet.invalid/"
-STATIC_PREFIX = BASE_URL + "static/"
+STATIC_PREFIX = static_prefix(BASE_URL)
 
 # A printed programme is no place for an essay, and a 100,000-character text kept WeasyPrint
 # busy for a minute: longer texts are cut, with an ellipsis (the full text stays online).
@@ -340,36 +339,13 @@ def booklet_html(booklet: Booklet, *, language: str) -> tuple[str, str]:
 
 
 def _fetcher():
-    """WeasyPrint's URL fetcher: our static files and data: URIs; anything else is refused.
-
-    Built on first use: WeasyPrint loads pango when imported, which pages that print nothing
-    should not pay for (nor fail on, on a machine set up without it)."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class StaticOnlyFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            if url.startswith("data:"):
-                return super().fetch(url, headers)
-            if url.startswith(STATIC_PREFIX):
-                relative = url[len(STATIC_PREFIX) :].split("?", 1)[0].split("#", 1)[0]
-                found = finders.find(relative) if ".." not in relative.split("/") else None
-                if found:
-                    with open(found, "rb") as handle:
-                        body = handle.read()
-                    kind = mimetypes.guess_type(found)[0] or "application/octet-stream"
-                    return URLFetcherResponse(url, body, {"Content-Type": kind})
-            raise ValueError(f"The booklet fetches nothing from {url[:80]!r}")
-
-    return StaticOnlyFetcher(allowed_protocols={"data", "https"}, allow_redirects=False)
+    """Our static files and data: URIs (the QR code); anything else is refused."""
+    return static_only_fetcher(BASE_URL, allow_data=True)
 
 
 def booklet_pdf(booklet: Booklet, *, language: str) -> bytes:
-    from weasyprint import CSS, HTML  # see _fetcher
-
     html, footer = booklet_html(booklet, language=language)
-    fetcher = _fetcher()
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[CSS(string=footer, url_fetcher=fetcher)])
+    return html_to_pdf(html, base_url=BASE_URL, css=(footer,), allow_data=True)
 
 
 def booklet_filename(booklet: Booklet, *, language: str) -> str:

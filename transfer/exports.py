@@ -26,6 +26,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from config.spreadsheets import safe_text
 from delegations.models import DelegationMember, Organisation, Person
 from meetings.models import Meeting
 from missions.models import Mission
@@ -38,13 +39,7 @@ from transfer.columns import (
     Column,
 )
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 JOIN = f"{LIST_SEPARATOR} "
-
-
-def safe_text(value: str) -> str:
-    """A cell a spreadsheet shows as text instead of running it (CSV/formula injection)."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def _person_key(person: Person) -> str:

@@ -8,11 +8,12 @@ from datetime import UTC, date
 import openpyxl
 import pytest
 
+from config.pdf import html_to_pdf, static_only_fetcher
 from meetings.models import Meeting
 from meetings.services import meeting_cancel
 from outcomes.models import FollowUp, Outcome
-from outcomes.pdf import StaticOnlyFetcher, html_to_pdf
 from outcomes.report import mission_report
+from outcomes.report_views import PDF_BASE_URL
 from tests.builders import (
     local,
     make_coordinator,
@@ -236,14 +237,17 @@ def test_meeting_outside_the_mission_days_gets_its_own_row(mission):
 )
 def test_pdf_fetcher_refuses_anything_but_the_static_files(url):
     with pytest.raises(ValueError):
-        StaticOnlyFetcher().fetch(url)
+        static_only_fetcher(PDF_BASE_URL).fetch(url)
 
 
 def test_pdf_fetcher_serves_the_report_stylesheet_and_the_pdf_ignores_remote_images():
-    response = StaticOnlyFetcher().fetch("https://report.invalid/static/css/report_pdf.css")
+    response = static_only_fetcher(PDF_BASE_URL).fetch(
+        "https://report.invalid/static/css/report_pdf.css"
+    )
     assert b"size: A4" in response.read()
     pdf = html_to_pdf(
         '<p>Hello</p><img src="http://192.0.2.1/tracker.png"><img src="file:///etc/hostname">',
+        base_url=PDF_BASE_URL,
         stylesheets=["css/report_pdf.css"],
     )
     assert pdf.startswith(b"%PDF-")
