@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "meetings",
     "releases",
     "outcomes",
+    "matchmaking",
     "transfer",
     "backups",
 ]
