@@ -2,7 +2,7 @@
 and their absences; requests and their answers. Keyword-only, full_clean() then save, inside
 one transaction; the scheduler's writes live in scheduling.py."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -162,6 +162,9 @@ def participant_set_absences(
 ) -> list[Absence]:
     """Replace the participant's absences (aware instants), merging overlapping ones."""
     merged: list[list[datetime]] = []
+    if any(moment.tzinfo is None for period in periods for moment in period):
+        raise ValidationError(_("Absences need times with a zone."), code="naive_absence")
+    periods = [(start.astimezone(UTC), end.astimezone(UTC)) for start, end in periods]
     for start, end in sorted(periods):
         if merged and start <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)
