@@ -5,7 +5,13 @@ from datetime import date, time
 
 from matchmaking import services
 from matchmaking.models import Session, SessionBreak, SessionDay
-from tests.builders import make_coordinator, make_member, make_mission, make_organisation, make_person
+from tests.builders import (
+    make_coordinator,
+    make_member,
+    make_mission,
+    make_organisation,
+    make_person,
+)
 
 
 def torino(**fields):
