@@ -352,3 +352,12 @@ def participant_add_new_visitor(
         person.organisation = organisation
     person_save(person=person)
     return participant_add_visitor(session=session, person=person, **fields)
+
+
+@transaction.atomic
+def request_save(*, request: MeetingRequest, expected_version: int | None = None) -> MeetingRequest:
+    """A request as edited in the admin (the pages use the services above)."""
+    claim_version(request, expected_version)
+    request.full_clean()
+    request.save()
+    return request

@@ -8,10 +8,9 @@ message next to what caused it; nothing is half-saved.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -53,18 +52,9 @@ from matchmaking.setup_selectors import (
     with_days,
 )
 from matchmaking.slots import session_slots
-from missions.concurrency import (
-    ChangedField,
-    ConflictReport,
-    EditConflict,
-    _display,
-    _normal,
-    _stored_raw,
-    _typed_raw,
-    parse_version,
-)
+from missions.concurrency import EditConflict, parse_version
 from missions.links import absolute
-from missions.views import add_service_errors, get_mission_for_user
+from missions.views import add_service_errors, get_mission_for_user, save_versioned
 
 # The visitors' search shows at most this many people of the directory.
 SEARCH_LIMIT = 30
@@ -83,55 +73,6 @@ def _participant(session: Session, pk: int) -> Participant:
     )
     participant.session = session
     return participant
-
-
-def _conflict(form, error: EditConflict, zone) -> ConflictReport:
-    """What changed meanwhile, for models without a history: every field of the form whose
-    stored value differs from what was typed."""
-    current = error.current
-    report = ConflictReport(
-        kind=str(error.model._meta.verbose_name),
-        who=_("Somebody"),
-        when=getattr(current, "updated", None),
-        zone=zone,
-    )
-    for name, form_field in form.fields.items():
-        if name == "version" or name not in form.cleaned_data:
-            continue
-        try:
-            model_field = current._meta.get_field(name)
-        except FieldDoesNotExist:  # a form-only field
-            continue
-        stored = _stored_raw(current, model_field)
-        typed = _typed_raw(form.cleaned_data[name], form_field)
-        if _normal(stored) != _normal(typed):
-            report.changes.append(
-                ChangedField(
-                    label=str(form_field.label or model_field.verbose_name),
-                    stored=_display(stored, form_field, model_field, zone),
-                    typed=_display(typed, form_field, model_field, zone),
-                )
-            )
-    return report
-
-
-def _save_versioned(form, save, rebuild, zone):
-    """(saved, form, conflict) as missions.views.save_versioned, for history-less models."""
-    try:
-        save()
-    except EditConflict as error:
-        if error.current is None:
-            raise Http404 from error
-        report = _conflict(form, error, zone)
-        data = form.data.copy()
-        data["version"] = str(error.current.version)
-        fresh = rebuild(data)
-        fresh.is_valid()
-        return False, fresh, report
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return False, form, None
-    return True, form, None
 
 
 def personal_link(participant: Participant) -> str:
@@ -187,7 +128,7 @@ def session_detail(request, slug: str, session: int):
     form = SessionForm(request.POST or None, instance=session, mission=mission)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        saved, form, conflict = _save_versioned(
+        saved, form, conflict = save_versioned(
             form,
             lambda: services.session_save(
                 session=form.save(commit=False), expected_version=form.opened_version
@@ -514,7 +455,7 @@ def participant_edit(request, slug: str, session: int, participant: int):
     form = ParticipantForm(request.POST or None, instance=participant)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        saved, form, conflict = _save_versioned(
+        saved, form, conflict = save_versioned(
             form,
             lambda: services.participant_save(
                 participant=form.save(commit=False), expected_version=form.opened_version
