@@ -8,7 +8,7 @@ message next to what caused it; nothing is half-saved.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -75,6 +75,40 @@ def _participant(session: Session, pk: int) -> Participant:
     return participant
 
 
+def _remapped(error: ValidationError, field: str) -> ValidationError:
+    """The errors of no field (a unique constraint over the session and `field`: the title,
+    a table's name, a day's date) moved next to `field`."""
+    if isinstance(error, EditConflict) or not hasattr(error, "error_dict"):
+        return error
+    if NON_FIELD_ERRORS not in error.error_dict:
+        return error
+    errors = dict(error.error_dict)
+    errors.setdefault(field, []).extend(errors.pop(NON_FIELD_ERRORS))
+    return ValidationError(errors)
+
+
+def _errors_to(field: str):
+    def add(form, error: ValidationError) -> None:
+        add_service_errors(form, _remapped(error, field))
+
+    return add
+
+
+def _saving_to(field: str, save):
+    """`save`, its errors of no field raised next to `field` (for save_versioned)."""
+
+    def run():
+        try:
+            return save()
+        except ValidationError as error:
+            remapped = _remapped(error, field)
+            if remapped is error:
+                raise
+            raise remapped from error
+
+    return run
+
+
 def personal_link(participant: Participant) -> str:
     """The participant's secret page (matchmaking_public, wired with the public pages)."""
     try:
@@ -106,7 +140,7 @@ def session_list(request, slug: str):
         try:
             session = services.session_save(session=form.save(commit=False))
         except ValidationError as error:
-            add_service_errors(form, error)
+            _errors_to("title")(form, error)
         else:
             messages.success(
                 request,
@@ -130,8 +164,11 @@ def session_detail(request, slug: str, session: int):
     if request.method == "POST" and form.is_valid():
         saved, form, conflict = save_versioned(
             form,
-            lambda: services.session_save(
-                session=form.save(commit=False), expected_version=form.opened_version
+            _saving_to(
+                "title",
+                lambda: services.session_save(
+                    session=form.save(commit=False), expected_version=form.opened_version
+                ),
             ),
             rebuild=lambda data: SessionForm(
                 data, instance=Session.objects.get(pk=session.pk), mission=mission
@@ -184,7 +221,7 @@ def _save_day(request, session, day, form) -> bool:
         if hasattr(error, "error_dict") and "breaks" in error.error_dict:
             form.add_error("break1_start", error.error_dict.pop("breaks"))
         if not hasattr(error, "error_dict") or error.error_dict:
-            add_service_errors(form, error)
+            _errors_to("date")(form, error)
         if day.pk and not SessionDay.objects.filter(pk=day.pk).exists():
             day.pk = None
         return False
@@ -266,7 +303,7 @@ def table_edit(request, slug: str, session: int, table: int):
                 services.table_save(table=form.save(commit=False))
                 services.table_set_host(table=table, host=form.cleaned_data["host"])
         except ValidationError as error:
-            add_service_errors(form, error)
+            _errors_to("name")(form, error)
         else:
             messages.success(request, _("Table “%(name)s” saved.") % {"name": table.name})
             return redirect(
