@@ -276,8 +276,12 @@ class ParticipantForm(VersionedFormMixin, forms.ModelForm):
 class AvailabilityForm(forms.Form):
     """The session's slots as checkboxes (ticked: available), and two shortcuts."""
 
-    arrives = forms.TypedChoiceField(label=_("Arrives at"), required=False, coerce=int)
-    leaves = forms.TypedChoiceField(label=_("Leaves at"), required=False, coerce=int)
+    arrives = forms.TypedChoiceField(
+        label=_("Arrives at"), required=False, coerce=int, empty_value=None
+    )
+    leaves = forms.TypedChoiceField(
+        label=_("Leaves at"), required=False, coerce=int, empty_value=None
+    )
 
     def __init__(self, *args, slots, zone, **kwargs):
         super().__init__(*args, **kwargs)

@@ -60,6 +60,11 @@ from missions.views import add_service_errors, get_mission_for_user, save_versio
 SEARCH_LIMIT = 30
 
 
+def _posted(request):
+    """The POST data, even empty (an empty form is refused field by field), or None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _session(request, slug: str, session: int) -> Session:
     mission = get_mission_for_user(request, slug)
     found = get_object_or_404(with_days(Session.objects.filter(mission=mission)), pk=session)
@@ -135,7 +140,7 @@ def slots_summary(days: int, slots: int, minutes: int) -> str:
 def session_list(request, slug: str):
     mission = get_mission_for_user(request, slug)
     sessions = list(sessions_of(mission))
-    form = SessionForm(request.POST or None, mission=mission)
+    form = SessionForm(_posted(request), mission=mission)
     if request.method == "POST" and form.is_valid():
         try:
             session = services.session_save(session=form.save(commit=False))
@@ -159,7 +164,7 @@ def session_list(request, slug: str):
 def session_detail(request, slug: str, session: int):
     session = _session(request, slug, session)
     mission = session.mission
-    form = SessionForm(request.POST or None, instance=session, mission=mission)
+    form = SessionForm(_posted(request), instance=session, mission=mission)
     conflict = None
     if request.method == "POST" and form.is_valid():
         saved, form, conflict = save_versioned(
@@ -231,7 +236,7 @@ def _save_day(request, session, day, form) -> bool:
 @login_required
 def day_create(request, slug: str, session: int):
     session = _session(request, slug, session)
-    form = DayForm(request.POST or None)
+    form = DayForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         day = SessionDay()
         if _save_day(request, session, day, form):
@@ -244,7 +249,7 @@ def day_create(request, slug: str, session: int):
 def day_edit(request, slug: str, session: int, day: int):
     session = _session(request, slug, session)
     day = get_object_or_404(session.days.all(), pk=day)
-    form = DayForm(request.POST or None, day=day)
+    form = DayForm(_posted(request), day=day)
     if request.method == "POST" and form.is_valid() and _save_day(request, session, day, form):
         messages.success(request, _("Day saved."))
         return redirect("matchmaking:session_detail", session.mission.slug, session.pk)
@@ -296,7 +301,7 @@ def _table(session: Session, pk: int) -> Table:
 def table_edit(request, slug: str, session: int, table: int):
     session = _session(request, slug, session)
     table = _table(session, table)
-    form = TableForm(request.POST or None, instance=table, session=session)
+    form = TableForm(_posted(request), instance=table, session=session)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
@@ -381,7 +386,7 @@ def _participants_url(session: Session) -> str:
 @login_required
 def members_add(request, slug: str, session: int):
     session = _session(request, slug, session)
-    form = MembersAddForm(request.POST or None, session=session)
+    form = MembersAddForm(_posted(request), session=session)
     if request.method == "POST" and form.is_valid():
         members = form.cleaned_data["members"]
         try:
@@ -437,7 +442,7 @@ def visitor_add(request, slug: str, session: int):
     candidates = visitor_candidates(request, session, text)
     shown = list(candidates[:SEARCH_LIMIT]) if text else []
     chosen_pk = request.POST.get("person", "")
-    form = VisitorAddForm(request.POST or None, session=session, candidates=candidates)
+    form = VisitorAddForm(_posted(request), session=session, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         fields = form.participant_fields()
@@ -460,7 +465,8 @@ def visitor_add(request, slug: str, session: int):
                     **fields,
                 )
         except ValidationError as error:
-            add_service_errors(form, error)
+            # Without a field: the e-mail another person of the directory has.
+            _errors_to("email")(form, error)
         else:
             messages.success(
                 request,
@@ -635,7 +641,7 @@ def _request_participants(session: Session):
 def request_list(request, slug: str, session: int):
     session = _session(request, slug, session)
     participants = list(_request_participants(session))
-    form = RequestForm(request.POST or None, participants=_request_participants(session))
+    form = RequestForm(_posted(request), participants=_request_participants(session))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from matchmaking import services
 from matchmaking.models import Session, SessionBreak, SessionDay, Table
-from tests.builders import make_coordinator, make_meeting, make_mission, make_venue, local
+from tests.builders import local, make_coordinator, make_meeting, make_mission, make_venue
 from tests.matchmaking.setup_builders import (
     add_day,
     make_session,
