@@ -284,6 +284,14 @@ TABLE: dict[str, Row] = {
     "transfer:import_partners_template": Row(
         kwargs=lambda w: {"fmt": "csv"}, get=ANY_COORDINATOR, post=POST_ONLY_GET
     ),
+    # Participants of A's B2B session (transfer/participant_views.py), as the imports above.
+    "transfer:import_participants": Row(kwargs=_session, get=MISSION_PAGE, post=MISSION_FORM_POST),
+    "transfer:import_participants_commit": Row(
+        kwargs=_session, get=POST_ONLY_GET, post=(LOGIN, 400, 404, 404, 400, LOGIN)
+    ),
+    "transfer:import_participants_template": Row(
+        kwargs=lambda w: {**_session(w), "fmt": "xlsx"}, get=MISSION_PAGE, post=POST_ONLY_GET
+    ),
     # --- the programme booklet, PDF (transfer/urls.py): read-only, GET and HEAD ---
     "transfer:mission_booklet": Row(kwargs=_mission, get=MISSION_PAGE, post=POST_ONLY_GET),
     "transfer:member_booklet": Row(kwargs=_member, get=MISSION_PAGE, post=POST_ONLY_GET),
