@@ -345,7 +345,8 @@ class ParticipantFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
 
     def __init__(self, data, *, sectors):
-        super().__init__(data)
+        # Own ids: the page also holds a form with a "priority" field.
+        super().__init__(data, auto_id="filter-%s")
         self.fields["side"].choices = [("", gettext("Both sides")), *Participant.Side.choices]
         self.fields["sector"].choices = [("", gettext("Every sector"))] + [(s, s) for s in sectors]
         style_fields(self)
@@ -360,7 +361,8 @@ class RequestFilterForm(forms.Form):
     mutual = forms.BooleanField(label=_("Mutual only"), required=False)
 
     def __init__(self, data, *, participants):
-        super().__init__(data)
+        # Own ids: the page also holds a form with a "priority" field.
+        super().__init__(data, auto_id="filter-%s")
         self.fields["status"].choices = [
             ("", gettext("Any status")),
             *MeetingRequest.Status.choices,

@@ -365,6 +365,7 @@ def participant_list(request, slug: str, session: int):
             "mission": session.mission,
             "session": session,
             "participants": participants,
+            "links": any(p.link for p in participants),
             "filters": filters,
             "filtering": any(values.values()) if values else False,
             "import_url": _import_url(session),
