@@ -197,7 +197,8 @@ def test_the_list_counts_requests_per_participant(client, mission, session, coor
     assert counts == {"Rossi": (2, 1, 2, 1), "Smith": (1, 2, 1, 1), "Jones": (1, 1, 1, 0)}
     page = response.content.decode()
     assert "3 participants" in page
-    assert 'class="text-center count-accepted">2<' in page
+    assert "made 2 · received 1 · accepted 2 · placed 1" in page  # on a phone
+    assert 'class="text-center d-none d-md-table-cell count-accepted">2<' in page
 
 
 def test_filters_by_side_sector_and_text(client, mission, session, coordinator):
