@@ -63,7 +63,7 @@ class DayForm(forms.Form):
     start = forms.TimeField(label=_("First slot starts"), widget=TIME_WIDGET)
     end = forms.TimeField(label=_("Last slot ends by"), widget=TIME_WIDGET)
 
-    def __init__(self, *args, day: SessionDay | None = None, **kwargs):
+    def __init__(self, *args, mission, day: SessionDay | None = None, **kwargs):
         initial = kwargs.pop("initial", {}) or {}
         if day is not None and day.pk:
             initial.update(date=day.date, start=day.start, end=day.end)
@@ -84,6 +84,16 @@ class DayForm(forms.Form):
             )
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-control"
+        # The browser's date picker offers the mission's days (the model says it too).
+        self.fields["date"].widget = forms.DateInput(
+            attrs={
+                "type": "date",
+                "class": "form-control",
+                "min": mission.start_date.isoformat(),
+                "max": mission.end_date.isoformat(),
+            },
+            format="%Y-%m-%d",
+        )
 
     def add_error(self, field, error):
         super().add_error(field, error)

@@ -236,7 +236,7 @@ def _save_day(request, session, day, form) -> bool:
 @login_required
 def day_create(request, slug: str, session: int):
     session = _session(request, slug, session)
-    form = DayForm(_posted(request))
+    form = DayForm(_posted(request), mission=session.mission)
     if request.method == "POST" and form.is_valid():
         day = SessionDay()
         if _save_day(request, session, day, form):
@@ -249,7 +249,7 @@ def day_create(request, slug: str, session: int):
 def day_edit(request, slug: str, session: int, day: int):
     session = _session(request, slug, session)
     day = get_object_or_404(session.days.all(), pk=day)
-    form = DayForm(_posted(request), day=day)
+    form = DayForm(_posted(request), day=day, mission=session.mission)
     if request.method == "POST" and form.is_valid() and _save_day(request, session, day, form):
         messages.success(request, _("Day saved."))
         return redirect("matchmaking:session_detail", session.mission.slug, session.pk)
@@ -638,6 +638,50 @@ def _request_participants(session: Session):
     return Participant.objects.filter(session=session).with_people()
 
 
+def _warn_past_request_limit(request, session: Session, requester: Participant) -> None:
+    """Coordinators may enter requests past the session's limit; they are told so."""
+    limit = session.max_requests
+    if limit is None:
+        return
+    made = requester.requests_made.exclude(status=MeetingRequest.Status.WITHDRAWN).count()
+    if made > limit:
+        messages.warning(
+            request,
+            _(
+                "%(name)s has now made %(made)d requests, more than the session's limit of "
+                "%(limit)d (participants cannot go past it; coordinators can)."
+            )
+            % {"name": requester.person.full_name, "made": made, "limit": limit},
+        )
+
+
+def _warn_past_meeting_limit(request, meeting_request: MeetingRequest) -> None:
+    """Accepted requests past a participant's meeting limit: the scheduler will leave some
+    out ("limit reached"); the coordinator is told now."""
+    for participant in (meeting_request.requester, meeting_request.requested):
+        limit = participant.meeting_limit()
+        if limit is None:
+            continue
+        accepted = (
+            MeetingRequest.objects.filter(
+                Q(requester=participant) | Q(requested=participant),
+                status=MeetingRequest.Status.ACCEPTED,
+            )
+            .values_list("requester", "requested")
+            .distinct()
+        )
+        partners = {a if a != participant.pk else b for a, b in accepted}
+        if len(partners) > limit:
+            messages.warning(
+                request,
+                _(
+                    "%(name)s now has %(count)d accepted meetings for at most %(limit)d: "
+                    "the scheduler will leave some out."
+                )
+                % {"name": participant.person.full_name, "count": len(partners), "limit": limit},
+            )
+
+
 @login_required
 def request_list(request, slug: str, session: int):
     session = _session(request, slug, session)
@@ -667,6 +711,7 @@ def request_list(request, slug: str, session: int):
                     "b": created.requested.person.full_name,
                 },
             )
+            _warn_past_request_limit(request, session, created.requester)
             return redirect("matchmaking:requests", session.mission.slug, session.pk)
     filters = RequestFilterForm(request.GET or None, participants=participants)
     values = filters.cleaned_data if filters.is_valid() else {}
@@ -707,6 +752,7 @@ def request_action(request, slug: str, session: int, pk: int):
         pk=pk,
     )
     meeting_request.session = session
+    meeting_request.requester.session = meeting_request.requested.session = session
     back = redirect(
         reverse("matchmaking:requests", args=[session.mission.slug, session.pk])
         + f"#request-{meeting_request.pk}"
@@ -753,4 +799,6 @@ def request_action(request, slug: str, session: int, pk: int):
         messages.error(request, " ".join(error.messages))
         return back
     messages.success(request, text % names)
+    if action == "accept":
+        _warn_past_meeting_limit(request, meeting_request)
     return back

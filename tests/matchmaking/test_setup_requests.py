@@ -219,3 +219,33 @@ def test_the_list_reads_a_fixed_number_of_queries(
     with django_assert_num_queries(11):
         response = client.get(_url("requests", session))
     assert len(response.context["rows"]) == count
+
+
+def test_coordinators_may_go_past_the_request_limit_and_are_told(
+    client, session, coordinator, people
+):
+    a = people["anna"]
+    services.request_create(requester=a, requested=people["bob"], by_coordinator=True)
+    services.request_create(requester=a, requested=people["cleo"], by_coordinator=True)
+    extra = visitor_participant(session, first_name="Dan", last_name="Extra")
+    response = client.post(
+        _url("requests", session),
+        {"requester": a.pk, "requested": extra.pk, "priority": "nice"},
+        follow=True,
+    )
+    assert "Anna Rossi has now made 3 requests, more than the session&#x27;s limit of 2" in (
+        response.content.decode()
+    )
+    assert MeetingRequest.objects.filter(requester=a).count() == 3
+
+
+def test_accepting_past_a_meeting_limit_warns(client, session, coordinator, people):
+    bob = people["bob"]
+    bob.max_meetings = 1
+    services.participant_save(participant=bob)
+    first = services.request_create(requester=people["anna"], requested=bob)
+    services.request_decide(request=first, accept=True, by_coordinator=True)
+    second = services.request_create(requester=people["cleo"], requested=bob)
+    # Cleo and Bob are both visitors of different organisations: allowed.
+    page = _act(client, session, second, action="accept").content.decode()
+    assert "Bob Smith now has 2 accepted meetings for at most 1" in page
