@@ -96,6 +96,7 @@ def plan_participants(*, session: Session, user, table: Table, reason: str) -> P
         "people": people,
         "organisations": organisations,
         "seen": {},
+        "announced": set(),
         "reason": reason,
     }
     for source in table.rows:
@@ -233,7 +234,13 @@ def _participant_row(row: PlanRow, cells: dict, context: dict) -> None:
         return
     if participant_is_new:
         row.result = NEW
-        if not person_is_new:
+        if person_is_new:
+            row.changes.append(_("New in the directory."))
+            new_org = org_name and context["organisations"].plan(org_name, "", "").pk is None
+            if new_org and norm_key(org_name) not in context["announced"]:
+                context["announced"].add(norm_key(org_name))
+                row.changes.append(_("New organisation: %(name)s.") % {"name": org_name.strip()})
+        else:
             row.changes.append(_("Joins the session (already in the directory)."))
         if side == Participant.Side.DELEGATION and member is None:
             row.changes.append(_("Joins the delegation."))

@@ -66,6 +66,19 @@ def test_set_up_a_session_and_collect_a_request(browser: Browser, live_server):
     expect(page.locator(".slots-summary")).to_contain_text("1 day, 20 slots of 20 minutes")
     expect(page.get_by_text("Lunch 12:40–14:00")).to_be_visible()
 
+    # A break outside the day: the message next to it, nothing saved.
+    page.get_by_role("link", name="Add a day").click()
+    page.get_by_label("Day").fill("2026-03-25")
+    page.get_by_label("First slot starts").fill("09:00")
+    page.get_by_label("Last slot ends by").fill("12:00")
+    page.locator("#id_break1_start").fill("12:30")
+    page.locator("#id_break1_end").fill("13:30")
+    page.get_by_role("button", name="Add day").click()
+    expect(page.get_by_text("A break must lie within the day (09:00-12:00).")).to_be_visible()
+    page.screenshot(path=SCREENSHOTS / "matchmaking-day-error.png", full_page=True)
+    assert session.days.count() == 1
+    page.get_by_role("link", name="Cancel").click()
+
     # Ten tables.
     page.locator("#id_count").fill("10")
     page.get_by_role("button", name="tables", exact=True).click()
@@ -86,6 +99,7 @@ def test_set_up_a_session_and_collect_a_request(browser: Browser, live_server):
     page.get_by_label("Search the directory").fill("Durand")
     page.get_by_role("button", name="Search").click()
     page.get_by_label("Marie Durand · Stellantis (OEM)").check()
+    page.screenshot(path=SCREENSHOTS / "matchmaking-visitor.png", full_page=True)
     page.get_by_label("Looks for").fill("Tier-2 suppliers of castings")
     page.get_by_role("button", name="Add visitor").click()
     expect(page.get_by_text("Marie Durand joins the session as a visitor.")).to_be_visible()
@@ -138,3 +152,23 @@ def test_set_up_a_session_and_collect_a_request(browser: Browser, live_server):
         + reverse("matchmaking:participant_edit", args=[mission.slug, session.pk, anna.pk])
     )
     page.screenshot(path=SCREENSHOTS / "matchmaking-participant.png", full_page=True)
+
+    # An import with a bad row: its number and column, nothing imported.
+    page.goto(
+        live_server.url + reverse("transfer:import_participants", args=[mission.slug, session.pk])
+    )
+    page.locator("#import-file").set_input_files(
+        {
+            "name": "participants.csv",
+            "mimeType": "text/csv",
+            "buffer": (
+                "First name;Last name;E-mail;Organisation;Sector;Country;Side;Offers;Looks for\n"
+                "Hans;Becker;hans@example.de;Bosch;Components;Germany;Visiting company;;Castings\n"
+                "Eva;Klein;not-an-email;;;;Visiting company;;\n"
+            ).encode(),
+        }
+    )
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_text("“not-an-email” is not an e-mail address.")).to_be_visible()
+    page.screenshot(path=SCREENSHOTS / "matchmaking-import-errors.png", full_page=True)
+    assert Participant.objects.filter(session=session).count() == 4
