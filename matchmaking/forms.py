@@ -65,14 +65,17 @@ class DayForm(forms.Form):
 
     def __init__(self, *args, mission, day: SessionDay | None = None, **kwargs):
         initial = kwargs.pop("initial", {}) or {}
+        breaks = list(day.breaks.all()) if day is not None and day.pk else []
+        # Every stored break has its row (the admin may have added more), and one more.
+        self.rows = max(BREAK_ROWS, len(breaks) + 1)
         if day is not None and day.pk:
             initial.update(date=day.date, start=day.start, end=day.end)
-            for number, pause in enumerate(day.breaks.all()[:BREAK_ROWS], start=1):
+            for number, pause in enumerate(breaks, start=1):
                 initial[f"break{number}_start"] = pause.start
                 initial[f"break{number}_end"] = pause.end
                 initial[f"break{number}_label"] = pause.label
         super().__init__(*args, initial=initial, **kwargs)
-        for number in range(1, BREAK_ROWS + 1):
+        for number in range(1, self.rows + 1):
             self.fields[f"break{number}_start"] = forms.TimeField(
                 label=_("Break from"), required=False, widget=TIME_WIDGET
             )
@@ -108,13 +111,13 @@ class DayForm(forms.Form):
                 "times": (self[f"break{n}_start"], self[f"break{n}_end"]),
                 "label": self[f"break{n}_label"],
             }
-            for n in range(1, BREAK_ROWS + 1)
+            for n in range(1, self.rows + 1)
         ]
 
     def clean(self):
         cleaned = super().clean()
         self.breaks = []
-        for number in range(1, BREAK_ROWS + 1):
+        for number in range(1, self.rows + 1):
             start = cleaned.get(f"break{number}_start")
             end = cleaned.get(f"break{number}_end")
             label = cleaned.get(f"break{number}_label") or ""

@@ -162,10 +162,10 @@ def test_set_up_a_session_and_collect_a_request(browser: Browser, live_server):
             "name": "participants.csv",
             "mimeType": "text/csv",
             "buffer": (
-                "First name;Last name;E-mail;Organisation;Sector;Country;Side;Offers;Looks for\n"
-                "Hans;Becker;hans@example.de;Bosch;Components;Germany;Visiting company;;Castings\n"
-                "Eva;Klein;not-an-email;;;;Visiting company;;\n"
-            ).encode(),
+                b"First name;Last name;E-mail;Organisation;Sector;Country;Side;Offers;Looks for\n"
+                b"Hans;Becker;hans@example.de;Bosch;Components;Germany;Visiting company;;Castings\n"
+                b"Eva;Klein;not-an-email;;;;Visiting company;;\n"
+            ),
         }
     )
     page.get_by_role("button", name="Preview").click()

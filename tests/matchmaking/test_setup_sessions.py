@@ -335,3 +335,19 @@ def test_the_sessions_list_reads_a_fixed_number_of_queries(
 
 QUERIES_SETUP = 11
 QUERIES_LIST = 6
+
+
+def test_a_day_with_many_breaks_keeps_them_all_when_edited(client, mission, coordinator):
+    session = make_session(mission)
+    pauses = [(time(h), time(h, 10), f"Pause {h}") for h in (9, 10, 11, 12)]
+    day = add_day(session, date(2026, 3, 24), start=time(8), end=time(14), breaks=pauses)
+    page = client.get(_url("day_edit", session, day=day.pk))
+    data = {
+        name: field.value() or ""
+        for name, field in ((n, page.context["form"][n]) for n in page.context["form"].fields)
+    }
+    data = {k: (v.strftime("%H:%M") if isinstance(v, time) else str(v)) for k, v in data.items()}
+    data["end"] = "15:00"
+    response = client.post(_url("day_edit", session, day=day.pk), data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert [b.label for b in day.breaks.all()] == ["Pause 9", "Pause 10", "Pause 11", "Pause 12"]
