@@ -1,6 +1,7 @@
 """Forms of the coordinators' matchmaking setup (input only; the services decide the rules)."""
 
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -300,10 +301,10 @@ class AvailabilityForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.slots = slots
         self.fields["arrives"].choices = [("", gettext("From the first slot"))] + [
-            (slot.index, f"{slot.local_start(zone):%a %d %b %H:%M}") for slot in slots
+            (slot.index, formats.date_format(slot.local_start(zone), "D j M H:i")) for slot in slots
         ]
         self.fields["leaves"].choices = [("", gettext("After the last slot"))] + [
-            (slot.index, f"{slot.local_end(zone):%a %d %b %H:%M}") for slot in slots
+            (slot.index, formats.date_format(slot.local_end(zone), "D j M H:i")) for slot in slots
         ]
         style_fields(self)
 
