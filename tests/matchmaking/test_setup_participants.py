@@ -382,3 +382,23 @@ def test_arrives_and_leaves_untick_the_slots_outside(client, dst_session):
     page = client.get(_url("participant_edit", session, participant=visitor.pk)).content.decode()
     assert _ticked(page) == ["2", "3", "4", "5"]
     assert Absence.objects.count() == 2
+
+
+@pytest.mark.parametrize("days", [1, 2])
+def test_a_participants_page_reads_a_fixed_number_of_queries(
+    client, mission, session, coordinator, django_assert_num_queries, days
+):
+    for n in range(days):
+        add_day(session, date(2026, 3, 24 + n), start=time(9), end=time(17))
+    participant = member_participant(session)
+    slots = [
+        (datetime(2026, 3, 24, 8, 0, tzinfo=UTC), datetime(2026, 3, 24, 8, 30, tzinfo=UTC)),
+        (datetime(2026, 3, 24, 10, 0, tzinfo=UTC), datetime(2026, 3, 24, 10, 30, tzinfo=UTC)),
+    ]
+    services.participant_set_absences(participant=participant, periods=slots[:days])
+    with django_assert_num_queries(QUERIES_PARTICIPANT):
+        response = client.get(_url("participant_edit", session, participant=participant.pk))
+    assert response.status_code == 200
+
+
+QUERIES_PARTICIPANT = 12
