@@ -189,11 +189,24 @@ class MembersAddForm(forms.Form):
             .select_related("person__organisation")
             .order_by("person__last_name", "person__first_name")
         )
-        self.fields["members"].label_from_instance = lambda m: (
-            f"{m.person.full_name} ({m.person.organisation})"
-            if m.person.organisation_id
-            else m.person.full_name
-        )
+        zone = session.mission.tz
+
+        def label(member) -> str:
+            text = member.person.full_name
+            if member.person.organisation_id:
+                text += f" ({member.person.organisation})"
+            stay = [
+                gettext(template)
+                % {"when": formats.date_format(when.astimezone(zone), "D j M H:i")}
+                for template, when in (
+                    ("arrives %(when)s", member.arrival),
+                    ("leaves %(when)s", member.departure),
+                )
+                if when is not None
+            ]
+            return f"{text} · {', '.join(stay)}" if stay else text
+
+        self.fields["members"].label_from_instance = label
 
 
 class ParticipantFieldsForm(forms.Form):

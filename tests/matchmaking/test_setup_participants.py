@@ -402,3 +402,14 @@ def test_a_participants_page_reads_a_fixed_number_of_queries(
 
 
 QUERIES_PARTICIPANT = 12
+
+
+def test_the_members_list_shows_their_stay(client, mission, session, coordinator):
+    make_member(
+        mission,
+        make_person(first_name="Sara", last_name="Bianchi"),
+        arrival=local(mission, 2026, 3, 23, 18),
+        departure=local(mission, 2026, 3, 25, 16),
+    )
+    page = client.get(_url("members_add", session)).content.decode()
+    assert "Sara Bianchi · arrives Mon 23 Mar 18:00, leaves Wed 25 Mar 16:00" in page
