@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("transfer.urls")),
     path("", include("outcomes.report_urls")),
     path("", include("outcomes.urls")),
+    path("", include("matchmaking.urls")),
     path("", include("releases.urls")),
     path("", include("releases.changelog_urls")),
 ]

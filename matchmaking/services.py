@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from delegations.models import DelegationMember, Person, new_token
+from delegations.models import DelegationMember, Organisation, Person, new_token
+from delegations.services import organisation_save, person_save
 from matchmaking.models import (
     Absence,
     MeetingRequest,
@@ -303,6 +304,63 @@ def request_withdraw(*, request: MeetingRequest, by_coordinator: bool = False) -
 def request_set_priority(*, request: MeetingRequest, priority: str) -> MeetingRequest:
     claim_version(request)
     request.priority = priority
+    request.full_clean()
+    request.save()
+    return request
+
+
+@transaction.atomic
+def table_set_host(*, table: Table, host: Participant | None) -> Table:
+    """Make `table` the booth of `host` (None: nobody's); a table is one participant's booth
+    at most, so whoever had it before loses it."""
+    if host is not None and host.session_id != table.session_id:
+        raise ValidationError(
+            {"host": _("This participant is in another session.")}, code="other_session"
+        )
+    for previous in table.hosts.exclude(pk=host.pk if host else None):
+        claim_version(previous)
+        previous.booth = None
+        previous.save(update_fields=["booth", "version", "updated"])
+    if host is not None and host.booth_id != table.pk:
+        claim_version(host)
+        host.booth = table
+        host.full_clean()
+        host.save(update_fields=["booth", "version", "updated"])
+    return table
+
+
+@transaction.atomic
+def participant_add_new_visitor(
+    *,
+    session: Session,
+    person: Person,
+    organisation_name: str = "",
+    sector: str = "",
+    country: str = "",
+    **fields,
+) -> Participant:
+    """A new person of the directory (and their organisation, found by name in any case or
+    created) joining the session as a visitor: all of it or nothing."""
+    organisation_name = organisation_name.strip()
+    if organisation_name:
+        organisation = Organisation.objects.filter(name__iexact=organisation_name).first()
+        if organisation is None:
+            organisation = Organisation(name=organisation_name, sector=sector, country=country)
+            try:
+                organisation_save(organisation=organisation)
+            except ValidationError as error:
+                raise ValidationError(
+                    {"organisation_name": error.messages}, code="organisation"
+                ) from error
+        person.organisation = organisation
+    person_save(person=person)
+    return participant_add_visitor(session=session, person=person, **fields)
+
+
+@transaction.atomic
+def request_save(*, request: MeetingRequest, expected_version: int | None = None) -> MeetingRequest:
+    """A request as edited in the admin (the pages use the services above)."""
+    claim_version(request, expected_version)
     request.full_clean()
     request.save()
     return request

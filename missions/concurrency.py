@@ -327,15 +327,21 @@ def conflict_report(
     kind = str(conflict.model._meta.verbose_name)
     if current is None:
         return ConflictReport(kind=kind, who=gettext("Somebody"), when=None, zone=zone, gone=True)
-    records = current.history.all()
-    latest = records.first()
-    opened = None
-    if getattr(form, "opened_version", None) is not None:
+    history = getattr(current, "history", None)
+    if history is None:
+        # A model without history (matchmaking's): when from `updated`, every field that
+        # differs from what was typed.
+        records = latest = opened = None
+    else:
+        records = history.all()
+        latest = records.first()
+        opened = None
+    if records is not None and getattr(form, "opened_version", None) is not None:
         opened = records.filter(version=form.opened_version).first()
     report = ConflictReport(
         kind=kind,
         who=_who(latest.history_user if latest else None),
-        when=latest.history_date if latest else None,
+        when=latest.history_date if latest else getattr(current, "updated", None),
         zone=zone,
         home_zone=home_zone,
     )

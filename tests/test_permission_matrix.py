@@ -50,6 +50,7 @@ same has_permission and are skipped.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import time
 from types import SimpleNamespace
 
 import pytest
@@ -61,6 +62,8 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
+from matchmaking import services as mm_services
+from matchmaking.models import Session, SessionDay
 from outcomes.models import FollowUp
 from outcomes.services import follow_up_save, outcome_save
 from tests.builders import (
@@ -107,6 +110,14 @@ def _meeting(w) -> dict:
 
 def _follow_up(w) -> dict:
     return {"slug": w.mission_a.slug, "pk": w.follow_up_a.pk}
+
+
+def _session(w) -> dict:
+    return {"slug": w.mission_a.slug, "session": w.session_a.pk}
+
+
+def _participant(w) -> dict:
+    return {**_session(w), "participant": w.participant_a.pk}
 
 
 def _failed_digest(w) -> dict:
@@ -273,6 +284,14 @@ TABLE: dict[str, Row] = {
     "transfer:import_partners_template": Row(
         kwargs=lambda w: {"fmt": "csv"}, get=ANY_COORDINATOR, post=POST_ONLY_GET
     ),
+    # Participants of A's B2B session (transfer/participant_views.py), as the imports above.
+    "transfer:import_participants": Row(kwargs=_session, get=MISSION_PAGE, post=MISSION_FORM_POST),
+    "transfer:import_participants_commit": Row(
+        kwargs=_session, get=POST_ONLY_GET, post=(LOGIN, 400, 404, 404, 400, LOGIN)
+    ),
+    "transfer:import_participants_template": Row(
+        kwargs=lambda w: {**_session(w), "fmt": "xlsx"}, get=MISSION_PAGE, post=POST_ONLY_GET
+    ),
     # --- the programme booklet, PDF (transfer/urls.py): read-only, GET and HEAD ---
     "transfer:mission_booklet": Row(kwargs=_mission, get=MISSION_PAGE, post=POST_ONLY_GET),
     "transfer:member_booklet": Row(kwargs=_member, get=MISSION_PAGE, post=POST_ONLY_GET),
@@ -340,6 +359,58 @@ TABLE: dict[str, Row] = {
     "outcomes:organisation_timeline": Row(
         kwargs=lambda w: {"pk": w.rivian.pk}, get=ANY_COORDINATOR, post=ANY_COORDINATOR
     ),
+    # --- B2B matchmaking setup (matchmaking/setup_urls.py): A's coordinators only. Forms
+    # posted empty: "this field is required", nothing saved. ---
+    "matchmaking:session": Row(kwargs=_mission, get=MISSION_PAGE, post=MISSION_FORM_POST),
+    "matchmaking:session_detail": Row(kwargs=_session, get=MISSION_PAGE, post=MISSION_FORM_POST),
+    "matchmaking:day_create": Row(kwargs=_session, get=MISSION_PAGE, post=MISSION_FORM_POST),
+    "matchmaking:day_edit": Row(
+        kwargs=lambda w: {**_session(w), "day": w.day_a.pk},
+        get=MISSION_PAGE,
+        post=MISSION_FORM_POST,
+    ),
+    "matchmaking:day_delete": Row(
+        kwargs=lambda w: {**_session(w), "day": w.day_a.pk},
+        get=POST_ONLY_GET,
+        post=MISSION_ACTION,
+    ),
+    # Posted empty: back to the setup with "add between 1 and 500 tables", nothing added.
+    "matchmaking:tables_add": Row(kwargs=_session, get=POST_ONLY_GET, post=MISSION_ACTION),
+    "matchmaking:table_edit": Row(
+        kwargs=lambda w: {**_session(w), "table": w.table_a.pk},
+        get=MISSION_PAGE,
+        post=MISSION_FORM_POST,
+    ),
+    "matchmaking:table_delete": Row(
+        kwargs=lambda w: {**_session(w), "table": w.table_a.pk},
+        get=POST_ONLY_GET,
+        post=MISSION_ACTION,
+    ),
+    "matchmaking:participants": Row(kwargs=_session, get=MISSION_PAGE, post=MISSION_PAGE),
+    "matchmaking:members_add": Row(kwargs=_session, get=MISSION_PAGE, post=MISSION_FORM_POST),
+    "matchmaking:visitor_add": Row(kwargs=_session, get=MISSION_PAGE, post=MISSION_FORM_POST),
+    # Posted empty: the form again (nothing bound, nothing saved).
+    "matchmaking:participant_edit": Row(
+        kwargs=_participant, get=MISSION_PAGE, post=MISSION_FORM_POST
+    ),
+    # Nothing ticked: absent from every slot.
+    "matchmaking:participant_availability": Row(
+        kwargs=_participant, get=POST_ONLY_GET, post=MISSION_ACTION
+    ),
+    "matchmaking:participant_remove": Row(
+        kwargs=_participant, get=MISSION_PAGE, post=MISSION_ACTION
+    ),
+    "matchmaking:participant_rotate": Row(
+        kwargs=_participant, get=POST_ONLY_GET, post=MISSION_ACTION
+    ),
+    "matchmaking:requests": Row(kwargs=_session, get=MISSION_PAGE, post=MISSION_FORM_POST),
+    # Posted empty: back to the list with "choose accept, decline...", nothing changed.
+    "matchmaking:request_action": Row(
+        kwargs=lambda w: {**_session(w), "pk": w.request_a.pk},
+        data=lambda w: {"action": "accept", "version": w.request_a.version},
+        get=POST_ONLY_GET,
+        post=MISSION_ACTION,
+    ),
     # --- Django's own: language switch and accounts ---
     # Back to the home page (no `next`), whoever asks: it only sets a cookie.
     "set_language": Row(get=(DONE,) * 6, post=(DONE,) * 6),
@@ -377,6 +448,11 @@ ADMIN_MODELS = {
     "meetings_meeting": lambda w: w.meeting_a.pk,
     "outcomes_outcome": lambda w: w.outcome_a.pk,
     "outcomes_followup": lambda w: w.follow_up_a.pk,
+    "matchmaking_session": lambda w: w.session_a.pk,
+    "matchmaking_sessionday": lambda w: w.day_a.pk,
+    "matchmaking_table": lambda w: w.table_a.pk,
+    "matchmaking_participant": lambda w: w.participant_a.pk,
+    "matchmaking_meetingrequest": lambda w: w.request_a.pk,
 }
 for _model, _pk in ADMIN_MODELS.items():
     TABLE[f"admin:{_model}_changelist"] = Row(get=ADMIN_ONLY, post=ADMIN_ONLY)
@@ -457,6 +533,16 @@ def world(mailoutbox):
     )
     version_a = publish(mission_a)
     member_b = make_member(mission_b)
+    # B2B matchmaking (matchmaking/): a session of A with a day, a table, A's delegate and
+    # the partner contact as participants, and a request between them.
+    session_a = mm_services.session_save(session=Session(mission=mission_a, title="B2B of A"))
+    day_a = mm_services.session_day_save(
+        day=SessionDay(session=session_a, date=mission_a.start_date, start=time(9), end=time(12))
+    )
+    table_a = mm_services.tables_add(session=session_a, count=1)[0]
+    participant_a = mm_services.participant_add_member(session=session_a, member=member_a)
+    visitor_a = mm_services.participant_add_visitor(session=session_a, person=partner_a)
+    request_a = mm_services.request_create(requester=participant_a, requested=visitor_a)
     # Internal: an outcome and a follow-up of A's meeting (outcomes/).
     outcome_a = outcome_save(meeting=meeting_a, summary="OUTCOME-OF-A")
     follow_up_a = follow_up_save(
@@ -466,6 +552,12 @@ def world(mailoutbox):
         owner_member=member_a,
     )
     return SimpleNamespace(
+        session_a=session_a,
+        day_a=day_a,
+        table_a=table_a,
+        participant_a=participant_a,
+        visitor_a=visitor_a,
+        request_a=request_a,
         outcome_a=outcome_a,
         follow_up_a=follow_up_a,
         mission_a=mission_a,
@@ -493,7 +585,7 @@ def world(mailoutbox):
 def _database() -> dict:
     """Every row of our apps' tables (history and m2m included) and of the users."""
     models = [get_user_model()]
-    for label in ("missions", "delegations", "meetings", "releases", "outcomes"):
+    for label in ("missions", "delegations", "meetings", "releases", "outcomes", "matchmaking"):
         models.extend(apps.get_app_config(label).get_models(include_auto_created=True))
     return {
         model._meta.db_table: list(model._default_manager.order_by("pk").values_list())

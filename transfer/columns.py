@@ -70,5 +70,23 @@ PARTNER_COLUMNS = (
     Column("contact_position", _("Contact position")),
 )
 
+# Participants of a B2B matchmaking session (transfer/import_participants.py).
+PARTICIPANT_COLUMNS = (
+    Column("first_name", _("First name"), required=True),
+    Column("last_name", _("Last name"), required=True),
+    Column("email", _("E-mail"), help=_("Identifies the person on a second import.")),
+    Column("organisation", _("Organisation"), help=_("Name; a new name creates it.")),
+    Column("sector", _("Sector"), help=_("Of a new organisation.")),
+    Column("country", _("Country"), help=_("Of a new organisation.")),
+    Column(
+        "side",
+        _("Side"),
+        required=True,
+        help=_("Delegation (joins the delegation if need be) or Visiting company."),
+    ),
+    Column("offers", _("Offers")),
+    Column("looks_for", _("Looks for")),
+)
+
 # Cells that hold several values.
 LIST_SEPARATOR = ";"

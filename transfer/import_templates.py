@@ -7,9 +7,17 @@ from datetime import date, datetime, time
 
 from django.utils.translation import gettext as _
 
-from transfer.columns import DELEGATE_COLUMNS, MEETING_COLUMNS, PARTNER_COLUMNS, Column
+from transfer.columns import (
+    DELEGATE_COLUMNS,
+    MEETING_COLUMNS,
+    PARTICIPANT_COLUMNS,
+    PARTNER_COLUMNS,
+    Column,
+)
 
 COLUMNS = {"meetings": MEETING_COLUMNS, "delegates": DELEGATE_COLUMNS, "partners": PARTNER_COLUMNS}
+# Templates only: participants import into a session (transfer/participant_views.py).
+TEMPLATE_COLUMNS = {**COLUMNS, "participants": PARTICIPANT_COLUMNS}
 
 
 def example_row(kind: str, first_day: date | None) -> dict:
@@ -26,6 +34,18 @@ def example_row(kind: str, first_day: date | None) -> dict:
             "delegates": "andrea.tronzano@example.org; Stefano Nigro",
             "partner_organisations": "Rivian",
             "description": _("Supply-chain opportunities in Piedmont."),
+        }
+    if kind == "participants":
+        return {
+            "first_name": "Kenji",
+            "last_name": "Sato",
+            "email": "kenji.sato@example.org",
+            "organisation": "Denso Europe",
+            "sector": _("Electronics"),
+            "country": _("Japan"),
+            "side": _("Visiting company"),
+            "offers": _("Thermal systems for EV platforms"),
+            "looks_for": _("Die-casting suppliers in Piedmont"),
         }
     if kind == "delegates":
         return {
@@ -63,7 +83,7 @@ def _text(value) -> str:
 
 
 def template_csv(kind: str, first_day: date | None = None) -> bytes:
-    columns: tuple[Column, ...] = COLUMNS[kind]
+    columns: tuple[Column, ...] = TEMPLATE_COLUMNS[kind]
     example = example_row(kind, first_day)
     out = io.StringIO()
     writer = csv.writer(out)
@@ -77,7 +97,7 @@ def template_xlsx(kind: str, first_day: date | None = None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
-    columns: tuple[Column, ...] = COLUMNS[kind]
+    columns: tuple[Column, ...] = TEMPLATE_COLUMNS[kind]
     example = example_row(kind, first_day)
     workbook = Workbook()
     sheet = workbook.active

@@ -3,7 +3,7 @@ printed programme booklet (PDF). No models; everything is written through the se
 
 from django.urls import path, re_path
 
-from transfer import download_views, ics_views, views
+from transfer import download_views, ics_views, participant_views, views
 
 app_name = "transfer"
 
@@ -31,6 +31,22 @@ urlpatterns: list = [
         views.import_template,
         {"kind": "partners"},
         name="import_partners_template",
+    ),
+    # Participants of a B2B matchmaking session (transfer/participant_views.py).
+    path(
+        "missions/<slug:slug>/b2b/<int:session>/import/",
+        participant_views.participants_upload,
+        name="import_participants",
+    ),
+    path(
+        "missions/<slug:slug>/b2b/<int:session>/import/commit/",
+        participant_views.participants_commit,
+        name="import_participants_commit",
+    ),
+    re_path(
+        r"^missions/(?P<slug>[-a-zA-Z0-9_]+)/b2b/(?P<session>[0-9]+)/import/template\.(?P<fmt>csv|xlsx)$",
+        participant_views.participants_template,
+        name="import_participants_template",
     ),
     # The programme booklet (PDF): read-only, GET and HEAD.
     path(
