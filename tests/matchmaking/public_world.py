@@ -122,7 +122,7 @@ def place(
         mission=session.mission,
         start=start,
         end=start + timedelta(minutes=minutes),
-        title=f"B2B: {visiting.person.organisation.name} · {delegation.person.organisation.name}",
+        title=f"B2B: {visiting.person.organisation} · {delegation.person}",
         kind=Meeting.Kind.B2B,
         venue=venue,
         attendees=[delegation.member],
