@@ -12,7 +12,7 @@ from matchmaking import services
 from matchmaking.models import MeetingRequest, Participant
 from missions.models import Mission
 from missions.services import mission_save
-from tests.builders import make_coordinator, make_organisation, publish
+from tests.builders import make_coordinator, make_member, make_organisation, publish
 from tests.matchmaking.public_world import at, make_session, make_world, page, place, visitor
 
 pytestmark = pytest.mark.django_db
@@ -390,3 +390,14 @@ def test_page_queries_do_not_grow(client, django_assert_num_queries, count):
         response = client.get(page(w.anna))
     assert response.content.decode().count('id="meeting-') == count
     assert response.content.decode().count('class="card mb-2 b2b-request') == count
+
+
+def test_the_delegate_page_links_to_the_b2b_page_of_participants_only(client, w):
+    response = client.get(reverse("public:delegate_page", args=[w.anna.member.token]))
+    assert "Your B2B meetings page" in text_of(response)
+    assert f'href="{page(w.anna)}?lang=' in response.content.decode()
+    assert "VTM Torino 2026 B2B" in text_of(response)
+    outsider = make_member(w.mission)
+    response = client.get(reverse("public:delegate_page", args=[outsider.token]))
+    assert response.status_code == 200
+    assert "Your B2B meetings page" not in text_of(response)
