@@ -4,9 +4,13 @@ side's directory of their session with "Ask to meet", the requests they received
 and, for visitors, their calendar feed.
 
 The token in the URL is the credential, handled as the delegates' (meetings/feeds.py): one
-404 for a malformed, unknown or rotated token and for a draft mission, `no-referrer`, never
-cached. The page's forms are POSTs protected by Django's CSRF check; every action goes
-through matchmaking/services.py and every refusal is a message next to what caused it.
+404 for a malformed, unknown or rotated token and for a draft mission, never cached, never
+indexed. The page's forms are POSTs protected by Django's CSRF check, which compares the
+browser's Origin header with ours: under `Referrer-Policy: no-referrer` browsers send
+`Origin: null` and every POST would be refused, so the page says `same-origin` instead (the
+link, token included, never leaves our site: outside links get no Referer at all, and our own
+logs redact /b2b/ paths). The feed keeps `no-referrer`. Every action goes through
+matchmaking/services.py and every refusal is a message next to what caused it.
 The directory shows names, organisations, sector, country, offers and looks-for only: never
 an e-mail, a phone or a note.
 """
@@ -378,6 +382,14 @@ def _notes(request: HttpRequest) -> dict[str, list[str]]:
     return found
 
 
+def _page_headers(response: HttpResponse) -> HttpResponse:
+    _private(response)
+    # Not no-referrer: the CSRF check needs the real Origin of our own forms (see above).
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 def _here(participant: Participant, request: HttpRequest) -> str:
     url = reverse("matchmaking_public:page", args=[participant.token])
     lang = request.GET.get("lang", "")
@@ -396,8 +408,7 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
             anchor, problems = _act(request, participant)
         if not problems:
             response = HttpResponseRedirect(f"{_here(participant, request)}#{anchor}")
-            response.headers["Cache-Control"] = "private, no-store"
-            return _private(response)
+            return _page_headers(response)
         errors[anchor] = problems
     return _render(request, participant, language, errors)
 
@@ -468,5 +479,4 @@ def _render(request, participant: Participant, language: str, errors: dict) -> H
         context["zone_name"] = zone_city(mission.timezone)
         response = render(request, "matchmaking/public/page.html", context)
         response.headers["Content-Language"] = language
-    response.headers["Cache-Control"] = "private, no-store"
-    return _private(response)
+    return _page_headers(response)

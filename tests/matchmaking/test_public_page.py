@@ -80,9 +80,15 @@ def test_page_is_in_the_participants_language_and_private(client, w):
     response = client.get(page(w.anna))
     assert response.headers["Content-Language"] == "it"
     assert "Aziende in visita" in text_of(response)
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    # same-origin: the link never leaves the site, and the forms' Origin reaches the CSRF
+    # check (under no-referrer browsers send "Origin: null" and every POST is refused).
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Robots-Tag"] == "noindex, nofollow"
     assert response.headers["Cache-Control"] == "private, no-store"
-    assert '<meta name="referrer" content="no-referrer">' in response.content.decode()
+    assert '<meta name="referrer" content="same-origin">' in response.content.decode()
+    html = response.content.decode()
+    for outside in re.findall(r'<a [^>]*href="https?://[^"]*"[^>]*>', html):
+        assert 'rel="noreferrer"' in outside, outside
     english = client.get(page(w.anna) + "?lang=en")
     assert english.headers["Content-Language"] == "en"
     assert "Visiting companies" in text_of(english)
