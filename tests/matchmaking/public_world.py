@@ -60,6 +60,7 @@ def delegation_participant(session: Session, first: str, last: str, org: str, **
         last_name=last,
         organisation=make_organisation(name=org, sector="Automotive", country="Italy"),
         phone="+39 011 555 0101",
+        preferred_language="en",  # the tests read English; one test switches to Italian
     )
     member = make_member(session.mission, person, notes="SECRET-NOTE-" + last)
     return services.participant_add_member(session=session, member=member, **fields)
