@@ -391,9 +391,11 @@ def _page_headers(response: HttpResponse) -> HttpResponse:
 
 
 def _here(participant: Participant, request: HttpRequest) -> str:
+    """The page again, in the language and with the search the form was sent from."""
     url = reverse("matchmaking_public:page", args=[participant.token])
-    lang = request.GET.get("lang", "")
-    return f"{url}?{urlencode({'lang': lang})}" if lang else url
+    kept = {key: request.GET.get(key, "")[:MAX_QUERY] for key in ("lang", "q")}
+    kept = {key: value for key, value in kept.items() if value}
+    return f"{url}?{urlencode(kept)}" if kept else url
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -70,6 +70,8 @@ def test_visitor_asks_to_meet_and_accepts_a_request_on_a_phone(
     entry.get_by_text("Ask to meet").click()
     entry.get_by_label("Must meet").check()
     entry.get_by_label("Message (optional)").fill("We are looking at a European footprint.")
+    entry.scroll_into_view_if_needed()
+    page.screenshot(path=SCREENSHOTS / "matchmaking-participant-phone-ask.png")
     entry.get_by_role("button", name="Send the request").click()
     entry = page.locator(f"#participant-{wanted.pk}")
     expect(entry).to_contain_text(f"Request sent to {wanted.person.full_name}.")

@@ -120,7 +120,7 @@ def test_the_session_as_the_data_file_says(demo):
     mutual = demo.requests.filter(requested__requests_made__requested=F("requester"))
     assert mutual.count() == 20
     assert set(mutual.values_list("status", flat=True)) == {"accepted"}
-    assert demo.participants.filter(absences__isnull=False).distinct().count() == 5
+    assert demo.participants.filter(absences__isnull=False).distinct().count() == 6
 
 
 def test_scheduled_published_and_in_a_visitors_calendar(demo, client):
