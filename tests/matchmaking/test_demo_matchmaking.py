@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.db.models import F
 from django.urls import reverse
 
-from matchmaking.models import MeetingRequest, Participant, ScheduleRun, Session
+from matchmaking.models import Absence, MeetingRequest, Participant, ScheduleRun, Session
 from matchmaking.slots import session_slots
 from meetings.models import Meeting
 from meetings.services import meeting_schedule
@@ -45,6 +45,9 @@ def _first_fit(*, session, user=None, method="cp-sat", seed=0, time_limit=None):
         "requested__member",
     ):
         pairs.setdefault(frozenset((request.requester_id, request.requested_id)), request)
+    away: dict[int, list] = {}
+    for absence in Absence.objects.filter(participant__session=session):
+        away.setdefault(absence.participant_id, []).append(absence)
     for request in pairs.values():
         home, guest = sorted(
             (request.requester, request.requested), key=lambda p: p.side != "delegation"
@@ -53,6 +56,10 @@ def _first_fit(*, session, user=None, method="cp-sat", seed=0, time_limit=None):
             if slot.index in busy.get(home.pk, set()) | busy.get(guest.pk, set()):
                 continue
             if used[slot.index] >= len(tables):
+                continue
+            if any(
+                a.overlaps(slot.start, slot.end) for p in (home, guest) for a in away.get(p.pk, [])
+            ):
                 continue
             table = tables[used[slot.index]]
             if table.venue is None:
