@@ -11,6 +11,7 @@ import tomllib
 from datetime import datetime, time
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
 
@@ -166,9 +167,14 @@ def load_demo_matchmaking(missions: list[Mission], report=lambda message: None) 
             # The scheduler is not in this build yet: the session waits for a coordinator.
             report(f"{mission.slug}: B2B session not scheduled (no scheduler)")
         else:
-            run = schedule_run(session=session, method="cp-sat", seed=0, time_limit=10)
-            scheduled = True
-            report(f"{mission.slug}: B2B schedule: {run.placed} meetings placed ({run.status})")
+            try:
+                run = schedule_run(session=session, method="cp-sat", seed=0, time_limit=10)
+            except ValidationError as error:
+                # `make run` must still start: say why, leave the session to a coordinator.
+                report(f"{mission.slug}: B2B session not scheduled: {'; '.join(error.messages)}")
+            else:
+                scheduled = True
+                report(f"{mission.slug}: B2B schedule: {run.placed} meetings placed ({run.status})")
     if created or scheduled:
         _publish(mission, report)
 

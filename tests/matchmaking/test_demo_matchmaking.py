@@ -9,6 +9,7 @@ import sys
 import types
 from collections import Counter
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -193,3 +194,18 @@ def test_without_a_scheduler_the_session_waits_and_the_programme_is_published(mo
     # His one meeting in Torino is the Rivian visit of the programme, no B2B meeting yet.
     assert page.count('id="meeting-') == 1
     assert "Rivian delegation meets the Piedmont supply chain" in page
+
+
+def test_a_scheduler_that_refuses_leaves_the_demo_loadable(monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    def refuse(**kwargs):
+        raise ValidationError("Nothing to schedule.")
+
+    fake = types.ModuleType("matchmaking.scheduling")
+    fake.schedule_run = refuse
+    monkeypatch.setitem(sys.modules, "matchmaking.scheduling", fake)
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert "B2B session not scheduled: Nothing to schedule." in out.getvalue()
+    assert Session.objects.filter(mission__slug="vtm-torino-2026").exists()
