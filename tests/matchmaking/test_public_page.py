@@ -410,3 +410,14 @@ def test_the_delegate_page_links_to_the_b2b_page_of_participants_only(client, w)
     response = client.get(reverse("public:delegate_page", args=[outsider.token]))
     assert response.status_code == 200
     assert "Your B2B meetings page" not in text_of(response)
+
+
+def test_the_secret_link_is_kept_out_of_log_lines(w):
+    from meetings.logfilter import redact
+
+    for line in (
+        f"POST {page(w.vera)} 403",
+        f"GET /b2b/{w.vera.token}/calendar.ics HTTP/1.1",
+        f"Forbidden (CSRF cookie not set.): /B2B/{w.vera.token}/",
+    ):
+        assert w.vera.token not in redact(line)
