@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     # Delegates' pages and calendar feeds, reached by secret token without login.
     path("", include("releases.public_urls")),
+    # B2B participants' pages and calendars, by secret token without login.
+    path("", include("matchmaking.public_urls")),
     # The coordinators' planner.
     path("", include("meetings.mission_urls")),
     path("", include("delegations.urls")),

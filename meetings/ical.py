@@ -97,6 +97,21 @@ def member_calendar(
     return _build(cal, member.mission, meetings, meeting_url).to_ical()
 
 
+def contact_calendar(
+    mission: Mission,
+    person,
+    meetings: Iterable["Meeting | EventData"],
+    *,
+    key: str,
+    meeting_url: MeetingUrl | None = None,
+    source_url: str | None = None,
+) -> bytes:
+    """A partner contact's meetings (a B2B visitor): a delegate's feed under their own UID
+    (`key`, e.g. "participant-12")."""
+    cal = _contact_feed(mission, person, key, source_url)
+    return _build(cal, mission, meetings, meeting_url).to_ical()
+
+
 def meeting_calendar(
     meeting: "Meeting | EventData",
     *,
@@ -130,6 +145,15 @@ def _member_feed(member: DelegationMember, source_url: str | None) -> Calendar:
         uid=f"member-{member.pk}@{UID_DOMAIN}",
         name=_("%(mission)s: %(person)s")
         % {"mission": mission.title, "person": member.person.full_name},
+        description=_mission_description(mission),
+        source_url=source_url,
+    )
+
+
+def _contact_feed(mission: Mission, person, key: str, source_url: str | None) -> Calendar:
+    return _feed(
+        uid=f"{key}@{UID_DOMAIN}",
+        name=_("%(mission)s: %(person)s") % {"mission": mission.title, "person": person.full_name},
         description=_mission_description(mission),
         source_url=source_url,
     )
@@ -681,6 +705,12 @@ def mission_feed_head(mission: Mission, *, source_url: str | None = None) -> byt
 
 def member_feed_head(member: DelegationMember, *, source_url: str | None = None) -> bytes:
     return _member_feed(member, source_url).to_ical().removesuffix(CALENDAR_END)
+
+
+def contact_feed_head(
+    mission: Mission, person, *, key: str, source_url: str | None = None
+) -> bytes:
+    return _contact_feed(mission, person, key, source_url).to_ical().removesuffix(CALENDAR_END)
 
 
 def event_bytes(entry: EventData, zone: ZoneInfo, url: str | None, labels, kinds) -> bytes:

@@ -1,8 +1,9 @@
 """Keep secret links out of every log line.
 
-Three kinds of address are credentials: a delegate's personal link `/d/<token>/...` (page,
-feed, single-meeting downloads), a mission's programme feed `/programme/<token>.ics`, and a
-password-reset link `/accounts/reset/<uid>/<token>/`. They reach log lines through
+Four kinds of address are credentials: a delegate's personal link `/d/<token>/...` (page,
+feed, single-meeting downloads), a B2B participant's `/b2b/<token>/...` (page, feed), a
+mission's programme feed `/programme/<token>.ics`, and a password-reset link
+`/accounts/reset/<uid>/<token>/`. They reach log lines through
 
 - Django's request log (`django.request`: the path of every 4xx/5xx answer),
 - the security logs (`django.security.csrf`: "Forbidden (CSRF cookie not set.): <path>",
@@ -35,6 +36,8 @@ _SEGMENT = r"[^/\s?#&;\"'<>]+"
 _PLAIN_SECRETS = [
     # /d/<token>/... (paths are case-sensitive, but redact generously: /D/, //d//)
     (re.compile(rf"(?i)(/+d/+){_SEGMENT}"), rf"\1{PLACEHOLDER}"),
+    # /b2b/<token>/... (a B2B participant's page and calendar, matchmaking/public_urls.py)
+    (re.compile(rf"(?i)(/+b2b/+){_SEGMENT}"), rf"\1{PLACEHOLDER}"),
     # /programme/<token>.ics
     (
         re.compile(r"(?i)(/+programme/+)[^/\s?#&;\"'<>]+?(\.ics)?(?=[/\s?#&;\"'<>]|$)"),

@@ -1,8 +1,8 @@
 """The mission report for the funders: what was held, who was met, what came out of it.
 
 One selector, `mission_report(mission)`, reads everything in a fixed number of queries (the
-meetings with their outcome, partners and attendees: three; the follow-ups and the size
-of the delegation: one each) and counts in
+meetings with their outcome, partners and attendees: three; the follow-ups, the size
+of the delegation and the B2B matchmaking sessions' figures: one each) and counts in
 Python, so the page, the PDF and the spreadsheets show the same figures from the same object.
 
 Definitions (the page states them too):
@@ -14,13 +14,17 @@ Definitions (the page states them too):
   (nobody has said it did not take place): a report written before every outcome is typed in
   still shows the programme as it went.
 - A delegate is *involved* when they attended at least one such meeting.
+- B2B matchmaking, per session: requests *made* (withdrawn ones left out), *accepted*,
+  *declined*, *waiting*; meetings *scheduled* (placed by the scheduler, not cancelled; a
+  mutual pair is one meeting), *held* and *no-show* as their outcome says. Read through the
+  reverse relations by lookup strings: outcomes does not import matchmaking (it sits above).
 """
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -111,6 +115,58 @@ class DelegateRow:
 
 
 @dataclass
+class B2BSession:
+    """A matchmaking session's figures (see the module's definitions)."""
+
+    title: str
+    visitors: int
+    delegation: int
+    requested: int
+    waiting: int
+    accepted: int
+    declined: int
+    scheduled: int
+    held: int
+    no_show: int
+
+
+B2B_FIGURES = {
+    "visitors": Count("participants", filter=Q(participants__side="visitor"), distinct=True),
+    "delegation": Count("participants", filter=Q(participants__side="delegation"), distinct=True),
+    "requested": Count("requests", filter=~Q(requests__status="withdrawn"), distinct=True),
+    "waiting": Count("requests", filter=Q(requests__status="pending"), distinct=True),
+    "accepted": Count("requests", filter=Q(requests__status="accepted"), distinct=True),
+    "declined": Count("requests", filter=Q(requests__status="declined"), distinct=True),
+    "scheduled": Count(
+        "requests__meeting",
+        filter=~Q(requests__meeting__status=Meeting.Status.CANCELLED),
+        distinct=True,
+    ),
+    "held": Count(
+        "requests__meeting",
+        filter=Q(requests__meeting__result__held=Outcome.Held.HELD),
+        distinct=True,
+    ),
+    "no_show": Count(
+        "requests__meeting",
+        filter=Q(requests__meeting__result__held=Outcome.Held.NO_SHOW),
+        distinct=True,
+    ),
+}
+
+
+def report_b2b(mission: Mission) -> list[B2BSession]:
+    """The mission's B2B matchmaking sessions with their figures: one query, through the
+    reverse relation `matchmaking_sessions` (no import of matchmaking)."""
+    rows = (
+        mission.matchmaking_sessions.order_by("title", "pk")
+        .annotate(**B2B_FIGURES)
+        .values("title", *B2B_FIGURES)
+    )
+    return [B2BSession(**row) for row in rows]
+
+
+@dataclass
 class MissionReport:
     mission: Mission
     today: date
@@ -128,6 +184,7 @@ class MissionReport:
     follow_ups: list[FollowUp]
     follow_up_counts: dict[str, int] = field(default_factory=dict)
     overdue: list[FollowUp] = field(default_factory=list)
+    b2b: list[B2BSession] = field(default_factory=list)
 
     @property
     def notable(self) -> list[MeetingRow]:
@@ -194,7 +251,7 @@ def report_follow_ups(mission: Mission):
 
 
 def mission_report(mission: Mission, *, today: date | None = None) -> MissionReport:
-    """Everything the report shows, in five queries whatever the size of the mission."""
+    """Everything the report shows, in six queries whatever the size of the mission."""
     if today is None:
         # Overdue in the agency's calendar: the follow-ups are done at home.
         today = timezone.localdate(timezone=mission.home_tz)
@@ -299,4 +356,5 @@ def mission_report(mission: Mission, *, today: date | None = None) -> MissionRep
         follow_ups=follow_ups,
         follow_up_counts=follow_up_counts,
         overdue=overdue,
+        b2b=report_b2b(mission),
     )

@@ -192,13 +192,49 @@ def follow_up_owner(item) -> str:
     return ""
 
 
+def b2b_rows(report: MissionReport) -> list[list]:
+    rows = [
+        [
+            _("Session"),
+            _("Visiting participants"),
+            _("Delegation participants"),
+            _("Requested"),
+            _("Accepted"),
+            _("Declined"),
+            _("Waiting"),
+            _("Scheduled"),
+            _("Held"),
+            _("No-show"),
+        ]
+    ]
+    for row in report.b2b:
+        rows.append(
+            [
+                row.title,
+                row.visitors,
+                row.delegation,
+                row.requested,
+                row.accepted,
+                row.declined,
+                row.waiting,
+                row.scheduled,
+                row.held,
+                row.no_show,
+            ]
+        )
+    return rows
+
+
 def report_tables(report: MissionReport) -> list[tuple[str, list[list]]]:
-    return [
+    tables = [
         (_("Summary"), summary_rows(report)),
         (_("Meetings"), meeting_rows(report)),
         (_("Organisations"), organisation_rows(report)),
         (_("Follow-ups"), follow_up_rows(report)),
     ]
+    if report.b2b:
+        tables.append((_("B2B matchmaking"), b2b_rows(report)))
+    return tables
 
 
 def report_xlsx(report: MissionReport) -> bytes:

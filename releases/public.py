@@ -15,6 +15,7 @@ from urllib.parse import quote, urlencode
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
@@ -127,7 +128,7 @@ def meeting_ics(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     return _private(response)
 
 
-def _agenda(mission: Mission, items: list[dict]) -> list[dict]:
+def agenda_by_day(mission: Mission, items: list[dict]) -> list[dict]:
     """The member's meetings by day in the mission's zone, with home times alongside."""
     zone, home = mission.tz, mission.home_tz
     by_day = defaultdict(list)
@@ -152,6 +153,18 @@ def _agenda(mission: Mission, items: list[dict]) -> list[dict]:
     return [{"day": day, "items": items} for day, items in sorted(by_day.items())]
 
 
+def _b2b_pages(member: DelegationMember) -> list[dict]:
+    """The member's B2B meetings pages, one per matchmaking session they take part in: one
+    query, through the reverse relation (matchmaking sits above releases)."""
+    rows = member.matchmaking_participations.order_by("session__title").values_list(
+        "token", "session__title"
+    )
+    return [
+        {"url": reverse("matchmaking_public:page", args=[token]), "title": title}
+        for token, title in rows
+    ]
+
+
 @csrf_exempt
 @require_safe
 def delegate_page(request: HttpRequest, token: str) -> HttpResponse:
@@ -165,7 +178,9 @@ def delegate_page(request: HttpRequest, token: str) -> HttpResponse:
     mission = published.mission_of(snapshot, member.mission)
     # Not published yet for this delegate: no version, or added to the delegation since.
     not_published = snapshot is None or str(member.pk) not in snapshot["members"]
-    agenda = [] if not_published else _agenda(mission, published.page_items(snapshot, member.pk))
+    agenda = (
+        [] if not_published else agenda_by_day(mission, published.page_items(snapshot, member.pk))
+    )
     feed_url = calendars.delegate_feed_url(member)
     webcal = calendars.webcal_url(feed_url)
     google_add = "https://calendar.google.com/calendar/r?" + urlencode({"cid": webcal})
@@ -185,6 +200,7 @@ def delegate_page(request: HttpRequest, token: str) -> HttpResponse:
         "language": language,
         "languages": settings.LANGUAGES,
         "is_preview": member.mission.status == Mission.Status.DRAFT,
+        "b2b_pages": _b2b_pages(member),
     }
     with translation.override(language):
         # Zone names in the page's language ("Roma"), not the request's.

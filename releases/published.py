@@ -26,13 +26,16 @@ from releases.models import ProgrammeVersion
 from releases.services import parse_iso
 
 
-def _with_release(queryset, mission_ref: str):
+def with_release(queryset, mission_ref: str):
     """Annotate the latest version of the mission (id and instant): no second query."""
     latest = ProgrammeVersion.objects.filter(mission=OuterRef(mission_ref)).order_by("-number")
     return queryset.annotate(
         release_id=Subquery(latest.values("pk")[:1]),
         release_at=Subquery(latest.values("published_at")[:1]),
     )
+
+
+_with_release = with_release
 
 
 def member_by_token(token: str) -> DelegationMember | None:
@@ -57,15 +60,16 @@ def snapshot_of(release_id: int | None) -> dict | None:
 
 
 def feed_version(owner, key: tuple) -> FeedVersion:
-    """ETag and Last-Modified of a public output of the latest version (`owner` is a member
-    or a mission annotated by `_with_release`)."""
+    """ETag and Last-Modified of a public output of the latest version (`owner` is a member,
+    a partner contact's reader or a mission annotated by `with_release`)."""
     digest = hashlib.blake2b(digest_size=16)
     release = owner.release_id
-    mission = owner.mission if isinstance(owner, DelegationMember) else owner
+    mission = owner if isinstance(owner, Mission) else owner.mission
     # Live data a feed reads outside a version: the mission's header while never published,
     # the delegate's name while not in the version yet (all on the rows already fetched).
     live = () if release is not None else _live_header(mission)
-    if isinstance(owner, DelegationMember):
+    if not isinstance(owner, Mission):
+        # The calendar's name carries the reader's name (a contact is never in a version).
         live += (owner.person.first_name, owner.person.last_name)
     digest.update(repr((FORMAT_VERSION, settings.SITE_URL, key, release, live)).encode())
     # Never published: an empty calendar, as old as the mission.
@@ -324,6 +328,84 @@ def mission_feed_bytes(mission: Mission, *, language: str, public: bool) -> byte
     )
 
 
+# A partner contact's feed (a B2B visitor) -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContactReader:
+    """Who reads a partner contact's feed: a person met in the programme who is not in the
+    delegation (a B2B session's visitor). Built by the app that owns the secret link
+    (matchmaking), with the latest version annotated (`with_release`); releases never
+    imports it."""
+
+    key: str  # the calendar's UID part, e.g. "participant-12"
+    token: str  # in the ETag's key: a rotated link never matches an old ETag
+    person: Person
+    mission: Mission
+    release_id: int | None
+    release_at: datetime | None
+    page_url: str  # the reader's page: each event links to its meeting there
+    feed_url: str
+
+
+def contact_entries(snapshot: dict | None, person_pk: int) -> list[dict]:
+    """The version's meetings where the person is a partner contact, cancelled and deleted
+    ones included (their calendar shows them CANCELLED)."""
+    if snapshot is None:
+        return []
+    return [
+        entry
+        for entry in snapshot["meetings"].values()
+        if any(contact["id"] == person_pk for contact in entry["partner_contacts"])
+    ]
+
+
+def contact_feed_version(reader: ContactReader, *, language: str) -> FeedVersion:
+    return feed_version(reader, ("contact", reader.key, reader.token, language))
+
+
+def contact_feed_bytes(reader: ContactReader, *, language: str) -> bytes:
+    """As `member_feed_bytes`, for a partner contact: the same events, kept the same way."""
+    snapshot = snapshot_of(reader.release_id)
+    mission = mission_of(snapshot, reader.mission)
+    page = reader.page_url
+    return feed_build.build(
+        head=lambda: ical.contact_feed_head(
+            mission, reader.person, key=reader.key, source_url=reader.feed_url
+        ),
+        mission=mission,
+        entries=contact_entries(snapshot, reader.person.pk),
+        snapshot=snapshot,
+        stamp=_published_at(reader),
+        language=language,
+        variant=lambda entry: ("contact", page, is_cancelled_for(entry, None)),
+        make_event=lambda entry: event_of(entry, snapshot, stamp=ical.PLACEHOLDER_STAMP),
+        url=lambda entry: f"{page}#meeting-{entry['pk']}",
+        names=True,
+    )
+
+
+def contact_feed_bytes_cold(reader: ContactReader, *, language: str) -> bytes:
+    """The whole calendar at once (the reference the incremental build is compared with)."""
+    snapshot = snapshot_of(reader.release_id)
+    mission = mission_of(snapshot, reader.mission)
+    stamp = _published_at(reader)
+    events = [
+        event_of(entry, snapshot, stamp=stamp)
+        for entry in contact_entries(snapshot, reader.person.pk)
+    ]
+    page = reader.page_url
+    with translation.override(language):
+        return ical.contact_calendar(
+            mission,
+            reader.person,
+            events,
+            key=reader.key,
+            meeting_url=lambda entry: f"{page}#meeting-{entry.pk}",
+            source_url=reader.feed_url,
+        )
+
+
 def member_meeting(member: DelegationMember, pk: int, *, language: str) -> tuple[str, bytes] | None:
     """One of the member's meetings of the latest version: (title, file), or None."""
     snapshot = snapshot_of(member.release_id)
@@ -367,8 +449,16 @@ class PublishedMeeting:
 
 def page_items(snapshot: dict | None, member_pk: int) -> list[dict]:
     """The member's meetings of the version: the meeting, partner lines, colleagues."""
+    return entries_page_items(snapshot, member_entries(snapshot, member_pk, feed=False), member_pk)
+
+
+def entries_page_items(
+    snapshot: dict | None, entries: list[dict], member_pk: int | None = None
+) -> list[dict]:
+    """What a personal page shows of these entries of the version: the meeting, partner
+    lines, and the delegation members on it (but the reader)."""
     items = []
-    for entry in member_entries(snapshot, member_pk, feed=False):
+    for entry in entries:
         organisations, contacts = partners_of(entry)
         items.append(
             {

@@ -139,6 +139,20 @@ def _failed_digest(w) -> dict:
     return {"slug": w.mission_a.slug, "pk": w.digest_a.pk}
 
 
+def _b2b_participant(w) -> dict:
+    """The token of a visitor of a B2B session of mission A (made once per world)."""
+    if not hasattr(w, "participant_a"):
+        from delegations.models import Person
+        from matchmaking.models import Session
+        from matchmaking.services import participant_add_visitor, session_save
+
+        session = session_save(session=Session(mission=w.mission_a, title="B2B of A"))
+        w.participant_a = participant_add_visitor(
+            session=session, person=Person.objects.get(pk=w.partner_a.pk)
+        )
+    return {"token": w.participant_a.token}
+
+
 # A page of mission A: its coordinators and superusers only; anyone else 404 (never reveal it).
 MISSION_PAGE = (LOGIN, 200, 404, 404, 200, LOGIN)
 # A form of mission A posted empty: errors shown again, nothing saved.
@@ -319,6 +333,20 @@ TABLE: dict[str, Row] = {
     "public:delegate_feed": Row(
         kwargs=lambda w: {"token": NOBODYS_TOKEN},
         token_kwargs=lambda w: {"token": w.member_a.token},
+        get=SECRET_GET,
+        post=SAFE_ONLY,
+    ),
+    # --- B2B participants, by secret token only (matchmaking/public_urls.py); an empty POST
+    # of the holder: "choose an action" on the page, nothing changed ---
+    "matchmaking_public:page": Row(
+        kwargs=lambda w: {"token": NOBODYS_TOKEN},
+        token_kwargs=_b2b_participant,
+        get=SECRET_GET,
+        post=(404, 404, 404, 404, 404, 200),
+    ),
+    "matchmaking_public:feed": Row(
+        kwargs=lambda w: {"token": NOBODYS_TOKEN},
+        token_kwargs=_b2b_participant,
         get=SECRET_GET,
         post=SAFE_ONLY,
     ),

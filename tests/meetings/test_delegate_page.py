@@ -191,8 +191,9 @@ def test_page_queries_do_not_grow_with_the_number_of_meetings(
         )
     if count > 1:
         publish(mission)
-    # 1 member by token (with the latest version's id); 2 the version's snapshot
-    with django_assert_num_queries(2):
+    # 1 member by token (with the latest version's id); 2 the version's snapshot;
+    # 3 the member's B2B sessions (matchmaking: a link to each of their B2B pages)
+    with django_assert_num_queries(3):
         response = client.get(page_url(member))
     assert response.content.decode().count('class="card mb-2') == count
 

@@ -306,15 +306,16 @@ def test_public_outputs_cost_the_same_queries_for_1_or_many(
         )
     publish(mission)
     first = Meeting.objects.filter(mission=mission).order_by("pk").first()
-    # 1 the reader by token (with the latest version's id), 2 the version's snapshot
-    for url in (
-        reverse("public:delegate_page", args=[member.token]),
-        reverse("public:delegate_feed", args=[member.token]),
-        reverse("public:mission_feed", args=[mission.feed_token]),
-        reverse("public:mission_feed", args=[mission.slug]),
-        reverse("public:meeting_ics", args=[member.token, first.pk]),
+    # 1 the reader by token (with the latest version's id), 2 the version's snapshot;
+    # the page also 3 the delegate's B2B sessions (a link to each of their B2B pages)
+    for url, queries in (
+        (reverse("public:delegate_page", args=[member.token]), 3),
+        (reverse("public:delegate_feed", args=[member.token]), 2),
+        (reverse("public:mission_feed", args=[mission.feed_token]), 2),
+        (reverse("public:mission_feed", args=[mission.slug]), 2),
+        (reverse("public:meeting_ics", args=[member.token, first.pk]), 2),
     ):
-        with django_assert_num_queries(2):
+        with django_assert_num_queries(queries):
             response = client.get(url)
         assert response.status_code == 200
     assert response.content.count(b"BEGIN:VEVENT") == 1

@@ -58,6 +58,11 @@ class Command(BaseCommand):
         from outcomes.demo import load_demo_outcomes
 
         load_demo_outcomes(missions, report=lambda message: self.stdout.write(message))
+        # The B2B matchmaking session of VTM Torino 2026 (issue 13), scheduled and published;
+        # imported here because matchmaking sits above meetings.
+        from matchmaking.demo import load_demo_matchmaking
+
+        load_demo_matchmaking(missions, report=lambda message: self.stdout.write(message))
 
     @transaction.atomic
     def _demo_user(self, missions) -> str:
