@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("outcomes.urls")),
     path("", include("releases.urls")),
     path("", include("releases.changelog_urls")),
+    path("", include("matchmaking.urls")),
 ]
 
 # A database outage answers 503 with Retry-After; every other error templates/500.html.

@@ -1,0 +1,308 @@
+"""The run page ("Schedule" and its results), the hall plan, no-show and reschedule."""
+
+from datetime import UTC, datetime, time
+
+import pytest
+from django.urls import reverse
+
+from matchmaking import scheduling, solver
+from matchmaking.models import MeetingRequest, ScheduleRun
+from matchmaking.scheduling import schedule_run
+from meetings.models import Meeting
+from outcomes.models import Outcome
+from tests.builders import make_coordinator, make_mission, publish
+from tests.matchmaking.run_builders import (
+    SATURDAY,
+    SUNDAY,
+    accept,
+    add_delegate,
+    add_visitor,
+    make_session,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def run_url(session) -> str:
+    return reverse("matchmaking:run", args=[session.mission.slug, session.pk])
+
+
+def plan_url(session) -> str:
+    return reverse("matchmaking:hall_plan", args=[session.mission.slug, session.pk])
+
+
+@pytest.fixture
+def turin():
+    """Two days of four slots, two tables; Anna is limited to one meeting."""
+    session = make_session(
+        days=((SATURDAY, time(9), time(11)), (SUNDAY, time(9), time(11))), tables=2
+    )
+    anna = add_delegate(session, "Anna Rossi", "Regione Piemonte", max_meetings=1)
+    bruno = add_delegate(session, "Bruno Bianchi", "Brembo")
+    carla = add_visitor(session, "Carla Conti", "Rivian")
+    dan = add_visitor(session, "Dan Doe", "Lucid")
+    accept(anna, carla, MeetingRequest.Priority.MUST)
+    accept(anna, dan)
+    accept(bruno, carla)
+    accept(dan, bruno, MeetingRequest.Priority.MUST)
+    user = make_coordinator(session.mission)
+    return session, user, (anna, bruno, carla, dan)
+
+
+def test_pressing_schedule_places_the_requests_and_says_how_well(client, turin):
+    session, user, (anna, bruno, carla, dan) = turin
+    client.force_login(user)
+    response = client.post(run_url(session), {"method": "cp-sat"}, follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain == [(run_url(session), 302)]
+    assert "Placed 3 of 4 accepted requests (weighted 7 of 8); optimal, proven in" in page
+    assert "Anna Rossi ↔ Dan Doe" in page
+    assert "Anna Rossi&#x27;s limit of 1 meeting reached" in page
+    assert "Idle slots between meetings per participant" in page
+    assert reverse("versions:list", args=[session.mission.slug]) in page
+    assert Meeting.objects.filter(kind=Meeting.Kind.B2B).count() == 3
+    run = ScheduleRun.objects.get()
+    assert run.created_by == user
+
+
+def test_quick_first_fit_and_earlier_runs_are_listed(client, turin):
+    session, user, people = turin
+    client.force_login(user)
+    client.post(run_url(session), {"method": "greedy"})
+    client.post(run_url(session), {"method": "cp-sat"})
+    page = client.get(run_url(session)).content.decode()
+    assert "Earlier runs" in page
+    assert "quick first fit in" in page
+    assert ScheduleRun.objects.count() == 2
+
+
+def test_a_time_limited_run_shows_its_gap(client, turin):
+    session, user, people = turin
+    schedule_run(session=session)
+    ScheduleRun.objects.update(status="feasible", gap=0.04)
+    client.force_login(user)
+    page = client.get(run_url(session)).content.decode()
+    assert "best found, within 4 % of optimal (time limit reached)" in page
+
+
+@pytest.mark.parametrize(
+    "setup, message",
+    [
+        ("no_days", "The session has no days yet"),
+        ("no_tables", "The session has no tables yet"),
+        ("no_requests", "No accepted requests to schedule yet"),
+        ("solver", "The scheduler refused this session: Locked requests clash."),
+        ("method", "Select a valid choice."),
+    ],
+)
+def test_bad_input_is_a_message_on_the_page_never_a_500(client, monkeypatch, setup, message):
+    session = make_session(
+        days=() if setup == "no_days" else ((SATURDAY, time(9), time(10)),),
+        tables=0 if setup == "no_tables" else 1,
+    )
+    if setup != "no_requests":
+        accept(add_delegate(session), add_visitor(session))
+
+    def refuse(problem, **kwargs):
+        raise ValueError("Locked requests clash.")
+
+    monkeypatch.setattr(solver, "solve", refuse)
+    client.force_login(make_coordinator(session.mission))
+    data = {"method": "bogus" if setup == "method" else "cp-sat"}
+    response = client.post(run_url(session), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not ScheduleRun.objects.exists()
+    assert not Meeting.objects.exists()
+
+
+def test_a_change_while_scheduling_asks_to_run_again(client, turin, monkeypatch):
+    session, user, (anna, bruno, carla, dan) = turin
+    real = scheduling._solve
+
+    def meanwhile(built, **kwargs):
+        solution = real(built, **kwargs)
+        accept(bruno, dan)
+        return solution
+
+    monkeypatch.setattr(scheduling, "_solve", meanwhile)
+    client.force_login(user)
+    response = client.post(run_url(session), {"method": "greedy"})
+    assert response.status_code == 200
+    assert "run again" in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_the_run_page_lists_clash_warnings_of_the_sessions_meetings(client, turin):
+    session, user, (anna, bruno, carla, dan) = turin
+    schedule_run(session=session)
+    meeting = MeetingRequest.objects.filter(meeting__isnull=False).first().meeting
+    attendee = meeting.attendees.first()
+    attendee.departure = meeting.start
+    from delegations.services import delegation_member_save
+
+    delegation_member_save(member=attendee)
+    client.force_login(user)
+    page = client.get(run_url(session)).content.decode()
+    assert "Clash warnings" in page
+    assert f"{attendee.person.full_name} leaves at" in page
+
+
+# Session and user 2, mission 1, session 1, runs 1, may edit 1, accepted 1, the session's
+# meetings 1, clash rules (meetings, attendees, members) 3, programme bar 1.
+QUERIES_RUN_PAGE = 12
+
+
+@pytest.mark.parametrize("runs", [1, 3])
+def test_run_page_queries_do_not_grow_with_runs(client, turin, django_assert_num_queries, runs):
+    session, user, people = turin
+    for _ in range(runs):
+        schedule_run(session=session, method=ScheduleRun.Method.GREEDY)
+    client.force_login(user)
+    client.get(run_url(session))
+    with django_assert_num_queries(QUERIES_RUN_PAGE):
+        assert client.get(run_url(session)).status_code == 200
+
+
+# --- hall plan -------------------------------------------------------------------------------
+
+
+def test_the_hall_plan_shows_who_meets_whom_at_which_table(client, turin):
+    session, user, (anna, bruno, carla, dan) = turin
+    schedule_run(session=session)
+    client.force_login(user)
+    page = client.get(plan_url(session)).content.decode()
+    mutual = MeetingRequest.objects.get(requester=anna, requested=carla).meeting
+    assert mutual.venue.name.split(" · ")[0] in page
+    for name in ("Anna Rossi", "Carla Conti", "Regione Piemonte", "Rivian", "Dan Doe", "Lucid"):
+        assert name in page
+    assert "Saturday 28 March 2026" in page
+    assert "Each participant's tables" in page
+    assert "has not been published yet" in page
+    publish(session.mission)
+    page = client.get(plan_url(session)).content.decode()
+    assert "has not been published yet" not in page
+    assert "not published yet" not in page
+
+
+def test_the_hall_plan_says_when_changes_are_unpublished(client, turin):
+    session, user, people = turin
+    schedule_run(session=session)
+    publish(session.mission)
+    schedule_run(session=session, method=ScheduleRun.Method.GREEDY)
+    meeting = Meeting.objects.first()
+    meeting.title = "Renamed"
+    from meetings.services import meeting_save
+
+    meeting_save(meeting=meeting)
+    client.force_login(user)
+    page = client.get(plan_url(session)).content.decode()
+    assert "This is the working programme: 1 change is not published yet" in page
+
+
+# Session and user 2, mission 1, session 1, may edit 1, the plan 5 (days, breaks, tables,
+# participants, requests with meetings), latest version and pending 2, programme bar 1.
+QUERIES_HALL_PLAN = 13
+
+
+@pytest.mark.parametrize("pairs", [1, 6])
+def test_hall_plan_queries_do_not_grow_with_meetings(client, django_assert_num_queries, pairs):
+    session = make_session(days=((SATURDAY, time(9), time(12)),), tables=3)
+    for _ in range(pairs):
+        accept(add_delegate(session), add_visitor(session))
+    schedule_run(session=session, method=ScheduleRun.Method.GREEDY)
+    user = make_coordinator(session.mission)
+    client.force_login(user)
+    client.get(plan_url(session))
+    with django_assert_num_queries(QUERIES_HALL_PLAN):
+        page = client.get(plan_url(session)).content.decode()
+    assert page.count('id="meeting-') == pairs
+
+
+# --- no-show and reschedule ------------------------------------------------------------------
+
+
+def _during_the_event(monkeypatch, *args):
+    """Now is 28 March 2026 at this UTC time (the session's first day)."""
+    moment = datetime(*args, tzinfo=UTC)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
+    return moment
+
+
+def test_no_show_only_for_started_meetings_then_reschedule_into_the_first_free_slot(
+    client, turin, monkeypatch
+):
+    session, user, (anna, bruno, carla, dan) = turin
+    schedule_run(session=session)
+    meeting = MeetingRequest.objects.get(requester=bruno, requested=carla).meeting
+    client.force_login(user)
+    no_show = reverse("matchmaking:no_show", args=[session.mission.slug, session.pk, meeting.pk])
+    # Before it starts: no button, and the POST is refused with the outcome rule's message.
+    _during_the_event(monkeypatch, 2026, 3, 28, 7, 0)
+    page = client.get(plan_url(session)).content.decode()
+    assert no_show not in page
+    response = client.post(no_show, follow=True)
+    assert "has not taken place yet" in response.content.decode()
+    assert not Outcome.objects.exists()
+    # Once it started: the button, and the mark.
+    _during_the_event(monkeypatch, meeting.start.year, 3, 28, meeting.start.hour, 5)
+    page = client.get(plan_url(session)).content.decode()
+    assert no_show in page
+    response = client.post(no_show, follow=True)
+    assert "marked as a no-show" in response.content.decode()
+    assert Outcome.objects.get(meeting=meeting).held == Outcome.Held.NO_SHOW
+    # Reschedule: the free slots after now, the first chosen.
+    url = reverse("matchmaking:reschedule", args=[session.mission.slug, session.pk, meeting.pk])
+    page = client.get(url).content.decode()
+    assert "Move the meeting" in page
+    options = scheduling.reschedule_options(session=session, meeting=meeting)
+    assert options and all(o.slot.start > meeting.start for o in options)
+    sequence = meeting.sequence
+    response = client.post(
+        url, {"choice": options[0].value, "version": meeting.version}, follow=True
+    )
+    assert "moved to" in response.content.decode()
+    meeting.refresh_from_db()
+    assert (meeting.start, meeting.venue) == (options[0].slot.start, options[0].table.venue)
+    assert meeting.sequence == sequence + 1
+    assert not Outcome.objects.filter(meeting=meeting).exists()
+
+
+def test_reschedule_with_no_free_slot_says_so(client, turin, monkeypatch):
+    session, user, (anna, bruno, carla, dan) = turin
+    schedule_run(session=session)
+    meeting = MeetingRequest.objects.get(requester=bruno, requested=carla).meeting
+    _during_the_event(monkeypatch, 2026, 3, 29, 12, 0)  # after the last slot
+    client.force_login(user)
+    url = reverse("matchmaking:reschedule", args=[session.mission.slug, session.pk, meeting.pk])
+    page = client.get(url).content.decode()
+    assert "No free slot left after now" in page
+    response = client.post(url, {"choice": "1-1", "version": meeting.version})
+    assert response.status_code == 200
+    assert Meeting.objects.get(pk=meeting.pk).start == meeting.start
+
+
+def test_reschedule_refuses_a_stale_version(client, turin, monkeypatch):
+    session, user, (anna, bruno, carla, dan) = turin
+    schedule_run(session=session)
+    meeting = MeetingRequest.objects.get(requester=bruno, requested=carla).meeting
+    _during_the_event(monkeypatch, 2026, 3, 28, 7, 0)
+    options = scheduling.reschedule_options(session=session, meeting=meeting)
+    client.force_login(user)
+    url = reverse("matchmaking:reschedule", args=[session.mission.slug, session.pk, meeting.pk])
+    response = client.post(url, {"choice": options[0].value, "version": meeting.version - 1})
+    assert response.status_code == 409
+    assert "Somebody changed this meeting" in response.content.decode()
+
+
+def test_another_missions_meeting_is_not_found(client, turin):
+    session, user, people = turin
+    other = make_mission()
+    from tests.builders import local, make_meeting
+
+    meeting = make_meeting(other, local(other, 2025, 4, 22, 9), local(other, 2025, 4, 22, 10))
+    client.force_login(user)
+    url = reverse("matchmaking:reschedule", args=[session.mission.slug, session.pk, meeting.pk])
+    assert client.get(url).status_code == 404
+    url = reverse("matchmaking:no_show", args=[session.mission.slug, session.pk, meeting.pk])
+    assert client.post(url).status_code == 404
