@@ -146,8 +146,8 @@ def run(request, slug: str, session: int):
     return _render_run(request, session, form)
 
 
-@require_safe
 @login_required
+@require_safe
 def hall_plan_view(request, slug: str, session: int):
     session = _get_session(request, slug, session)
     mission = session.mission
@@ -184,8 +184,8 @@ def _hall_plan_url(session: Session) -> str:
     return reverse("matchmaking:hall_plan", args=[session.mission.slug, session.pk])
 
 
-@require_POST
 @login_required
+@require_POST
 def no_show(request, slug: str, session: int, meeting: int):
     session = _get_session(request, slug, session)
     if not _can_edit(request, session):

@@ -128,6 +128,43 @@ def _failed_digest(w) -> dict:
     return {"slug": w.mission_a.slug, "pk": w.digest_a.pk}
 
 
+def _b2b(w) -> dict:
+    """A matchmaking session of mission A (made once per world): A's delegate meets the
+    partner at the one table, scheduled (greedy), not published."""
+    if not hasattr(w, "session_a"):
+        from datetime import date, time
+
+        from matchmaking.models import Session, SessionDay
+        from matchmaking.scheduling import schedule_run
+        from matchmaking.services import (
+            participant_add_member,
+            participant_add_visitor,
+            request_create,
+            request_decide,
+            session_day_save,
+            session_save,
+            tables_add,
+        )
+
+        w.session_a = session_save(session=Session(mission=w.mission_a))
+        session_day_save(
+            day=SessionDay(session=w.session_a, date=date(2025, 4, 23), start=time(9), end=time(10))
+        )
+        tables_add(session=w.session_a, count=1)
+        delegate = participant_add_member(session=w.session_a, member=w.member_a)
+        visitor = participant_add_visitor(session=w.session_a, person=w.partner_a)
+        request = request_create(requester=delegate, requested=visitor, by_coordinator=True)
+        request_decide(request=request, accept=True, by_coordinator=True)
+        schedule_run(session=w.session_a, method="greedy")
+        request.refresh_from_db()
+        w.b2b_meeting_a = request.meeting
+    return {"slug": w.mission_a.slug, "session": w.session_a.pk}
+
+
+def _b2b_meeting(w) -> dict:
+    return {**_b2b(w), "meeting": w.b2b_meeting_a.pk}
+
+
 # A page of mission A: its coordinators and superusers only; anyone else 404 (never reveal it).
 MISSION_PAGE = (LOGIN, 200, 404, 404, 200, LOGIN)
 # A form of mission A posted empty: errors shown again, nothing saved.
@@ -359,6 +396,14 @@ TABLE: dict[str, Row] = {
     "versions:list": Row(kwargs=_mission, get=MISSION_PAGE, post=POST_ONLY_GET),
     "versions:compare": Row(kwargs=_mission, get=MISSION_PAGE, post=POST_ONLY_GET),
     "versions:digest_resend": Row(kwargs=_failed_digest, get=POST_ONLY_GET, post=MISSION_ACTION),
+    # --- B2B matchmaking, the run pages (matchmaking/run_urls.py) ---
+    # Posted empty: "choose a method", nothing scheduled.
+    "matchmaking:run": Row(kwargs=_b2b, get=MISSION_PAGE, post=MISSION_FORM_POST),
+    "matchmaking:hall_plan": Row(kwargs=_b2b, get=MISSION_PAGE, post=POST_ONLY_GET),
+    # The meeting took place (2025): marked as a no-show.
+    "matchmaking:no_show": Row(kwargs=_b2b_meeting, get=POST_ONLY_GET, post=MISSION_ACTION),
+    # Every slot is past: nothing to choose, "this field is required", nothing moved.
+    "matchmaking:reschedule": Row(kwargs=_b2b_meeting, get=MISSION_PAGE, post=MISSION_FORM_POST),
     # --- the admin: a sample (see the module's docstring) ---
     "admin:index": Row(get=ADMIN_ONLY, post=ADMIN_ONLY),
     # A logged-in superuser's GET is sent on to the index; everyone else sees the form (an
@@ -493,7 +538,7 @@ def world(mailoutbox):
 def _database() -> dict:
     """Every row of our apps' tables (history and m2m included) and of the users."""
     models = [get_user_model()]
-    for label in ("missions", "delegations", "meetings", "releases", "outcomes"):
+    for label in ("missions", "delegations", "meetings", "releases", "outcomes", "matchmaking"):
         models.extend(apps.get_app_config(label).get_models(include_auto_created=True))
     return {
         model._meta.db_table: list(model._default_manager.order_by("pk").values_list())
