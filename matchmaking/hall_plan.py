@@ -178,7 +178,7 @@ def run_summary(run: ScheduleRun) -> str:
 
 def run_quality(run: ScheduleRun) -> str:
     """How good the schedule is known to be, in words."""
-    seconds = f"{run.seconds:.1f}"
+    seconds = f"{run.seconds:.1f}" if run.seconds >= 0.05 else "< 0.1"
     if run.method == ScheduleRun.Method.GREEDY:
         return _("quick first fit in %(seconds)s s (not proven to be the fullest)") % {
             "seconds": seconds

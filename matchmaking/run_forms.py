@@ -16,14 +16,16 @@ class RunForm(forms.Form):
             (ScheduleRun.Method.GREEDY, _("Quick first fit: each in the first free slot")),
         ],
         initial=ScheduleRun.Method.CP_SAT,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
 
 
 class RescheduleForm(VersionedFormMixin, forms.Form):
     """A free slot and table, as "<slot index>-<table pk>" (the options offered)."""
 
-    choice = forms.ChoiceField(label=_("Move to"), widget=forms.RadioSelect)
+    choice = forms.ChoiceField(
+        label=_("Move to"), widget=forms.RadioSelect(attrs={"class": "form-check-input"})
+    )
 
     def __init__(self, *args, options=(), meeting=None, zone=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -98,7 +98,9 @@ def _render_run(request, session: Session, form: RunForm, status: int = 200):
         ScheduleRun.objects.filter(session=session).select_related("created_by")[:EARLIER_RUNS]
     )
     latest = runs[0] if runs else None
-    requests = MeetingRequest.objects.filter(session=session)
+    accepted = MeetingRequest.objects.filter(
+        session=session, status=MeetingRequest.Status.ACCEPTED
+    ).values_list("requester", "requested")
     return render(
         request,
         "matchmaking/run/run.html",
@@ -113,7 +115,8 @@ def _render_run(request, session: Session, form: RunForm, status: int = 200):
             "left_out": left_out(latest) if latest else [],
             "notes": run_notes(latest) if latest else [],
             "earlier": [(run, run_summary(run), run_quality(run)) for run in runs[1:]],
-            "accepted": requests.filter(status=MeetingRequest.Status.ACCEPTED).count(),
+            # Meetings to place: a mutual pair of accepted requests is one.
+            "to_place": len({frozenset(pair) for pair in accepted}),
             "warnings": _session_warnings(session),
             "time_limit": session.solver_seconds,
             "home_label": zone_city(mission.home_timezone),
