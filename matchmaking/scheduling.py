@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from delegations.models import DelegationMember
 from matchmaking import solver
 from matchmaking.models import (
     MAX_SOLVER_SECONDS,
@@ -140,8 +141,9 @@ def _published_uids(mission_id: int) -> frozenset[str]:
 
 def fingerprint(session_id: int) -> str:
     """A digest of everything a problem is built from: the session, its days and breaks,
-    tables, participants and absences, requests, the mission's meetings and versions, the
-    latest run. Aggregates only (a few small queries); equal digests: nothing changed."""
+    tables, participants, their stays and absences, requests, the mission's meetings and
+    versions, the latest run. Aggregates only (a few small queries); equal digests: nothing
+    changed."""
     session = Session.objects.filter(pk=session_id).values_list(
         "mission_id", "version", "updated", "slot_minutes", "max_meetings", "hall_id"
     )
@@ -168,6 +170,12 @@ def fingerprint(session_id: int) -> str:
         Participant.objects.filter(session_id=session_id).aggregate(
             n=Count("pk"), last=Max("pk"), changed=Max("updated"), versions=Sum("version")
         )
+    )
+    # Delegation members' stays (arrival, departure) bound their availability.
+    facts.append(
+        DelegationMember.objects.filter(
+            matchmaking_participations__session_id=session_id
+        ).aggregate(changed=Max("updated"), versions=Sum("version"))
     )
     facts.append(
         Absence.objects.filter(participant__session_id=session_id).aggregate(
@@ -219,7 +227,7 @@ def build_problem(session: Session, *, keep_all: bool = False) -> Built:
     )
     mission = session.mission
     slots = session_slots(session)
-    tables = list(Table.objects.filter(session=session).order_by("pk"))
+    tables = list(Table.objects.filter(session=session).select_related("venue").order_by("pk"))
     participants = {
         p.pk: p
         for p in Participant.objects.filter(session=session)
@@ -354,7 +362,7 @@ def build_problem(session: Session, *, keep_all: bool = False) -> Built:
             mission=mission, venue__in=Table.objects.filter(session=session).values("venue")
         )
         .exclude(status=Meeting.Status.CANCELLED)
-        .exclude(pk__in=MeetingRequest.objects.filter(session=session).values("meeting"))
+        .filter(matchmaking_requests__isnull=True)
         .select_related("venue")
         .order_by("start", "pk")
     )
@@ -568,6 +576,25 @@ def schedule_run(
     return _commit(built, solution, user=user, method=method, seed=seed, time_limit=limit)
 
 
+def _unchanged(built: Built, solution: solver.Solution, replaceable: set[int]) -> set[int]:
+    """Replaceable meetings the new schedule puts exactly where they are, with the same
+    title and description: they stay as they are (no delete and create again, no history
+    noise, the same UID), so running twice on the same input writes nothing but the run."""
+    stays = set()
+    for key, placement in solution.placements.items():
+        pair = built.pairs[key]
+        meeting = pair.meeting
+        if (
+            meeting is not None
+            and meeting.pk in replaceable
+            and built.placements.get(key) == placement
+            and meeting.title == meeting_title(pair)
+            and meeting.description == meeting_description(pair)
+        ):
+            stays.add(meeting.pk)
+    return stays
+
+
 @transaction.atomic
 def _commit(
     built: Built,
@@ -590,27 +617,36 @@ def _commit(
             ),
             code="changed",
         )
-    for meeting in built.replaceable:
-        meeting_delete(meeting=meeting)
     tables = {t.pk: t for t in built.tables}
     slots = {s.index: s for s in built.slots}
+    replaceable = {m.pk for m in built.replaceable}
+    stays = _unchanged(built, solution, replaceable)
+    for meeting in built.replaceable:
+        if meeting.pk not in stays:
+            meeting_delete(meeting=meeting)
     now = timezone.now()
     for key, placement in sorted(solution.placements.items()):
         pair = built.pairs[key]
         if pair.locked_at is not None:
             continue  # kept where it is
-        slot = slots[placement.slot]
-        meeting = meeting_schedule(
-            mission=session.mission,
-            title=meeting_title(pair),
-            kind=Meeting.Kind.B2B,
-            start=slot.start,
-            end=slot.end,
-            venue=table_venue(tables[placement.table], session),
-            description=meeting_description(pair),
-            **_people(pair),
-        )
-        MeetingRequest.objects.filter(pk__in=pair.request_ids).update(meeting=meeting, updated=now)
+        if pair.meeting is not None and pair.meeting.pk in stays:
+            meeting = pair.meeting  # already there, as the run would make it
+        else:
+            slot = slots[placement.slot]
+            meeting = meeting_schedule(
+                mission=session.mission,
+                title=meeting_title(pair),
+                kind=Meeting.Kind.B2B,
+                start=slot.start,
+                end=slot.end,
+                venue=table_venue(tables[placement.table], session),
+                description=meeting_description(pair),
+                **_people(pair),
+            )
+        if any(request.meeting_id != meeting.pk for request in pair.requests):
+            MeetingRequest.objects.filter(pk__in=pair.request_ids).update(
+                meeting=meeting, updated=now
+            )
     busy = {
         p for key in solution.placements for p in (built.pairs[key].a.pk, built.pairs[key].b.pk)
     }

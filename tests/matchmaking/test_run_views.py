@@ -306,3 +306,16 @@ def test_another_missions_meeting_is_not_found(client, turin):
     assert client.get(url).status_code == 404
     url = reverse("matchmaking:no_show", args=[session.mission.slug, session.pk, meeting.pk])
     assert client.post(url).status_code == 404
+
+
+def test_a_coordinator_who_may_not_change_the_mission_cannot_schedule(client, turin, monkeypatch):
+    session, user, people = turin
+    from missions.models import MissionQuerySet
+
+    monkeypatch.setattr(MissionQuerySet, "editable_by", lambda self, user: self.none())
+    client.force_login(user)
+    page = client.get(run_url(session)).content.decode()
+    assert "you cannot run the scheduler" in page
+    assert 'name="method"' not in page
+    assert client.post(run_url(session), {"method": "greedy"}).status_code == 403
+    assert not ScheduleRun.objects.exists()

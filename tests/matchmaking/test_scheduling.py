@@ -6,6 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
+from delegations.services import delegation_member_save
 from matchmaking import scheduling, solver
 from matchmaking.models import MeetingRequest, ScheduleRun, Table
 from matchmaking.scheduling import build_problem, schedule_run
@@ -160,10 +161,10 @@ def test_build_problem_takes_a_fixed_number_of_queries(django_assert_num_queries
         build_problem(session)
 
 
-# fingerprint (11: session, days, breaks, tables, participants, absences, requests, meetings,
-# versions, runs) + session with mission and hall, days, breaks, tables, participants,
+# fingerprint (11: session, days, breaks, tables, participants, stays, absences, requests,
+# meetings, versions, runs) + session with mission and hall, days, breaks, tables, participants,
 # absences, requests, published snapshot, attendees, contacts, orphans.
-QUERIES_BUILD = 21
+QUERIES_BUILD = 22
 
 
 # --- schedule_run ----------------------------------------------------------------------------
@@ -268,17 +269,37 @@ def test_a_second_run_keeps_published_and_locked_meetings_and_replaces_the_other
     assert len(after) == len(before) + 1
 
 
-def test_unpublished_unlocked_meetings_are_replaced(fair):
-    session, people, requests = fair
+def test_unpublished_unlocked_meetings_are_replaced_where_the_schedule_changes(fair):
+    session, (anna, bruno, carla, dan, eve), requests = fair
     schedule_run(session=session, time_limit=10)
-    locked = MeetingRequest.objects.get(pk=requests[3].pk)
+    locked = MeetingRequest.objects.get(pk=requests[3].pk)  # Bruno meets Carla
     locked.locked = True
     locked.save()
-    first = set(Meeting.objects.values_list("pk", flat=True))
+    where_locked = (locked.meeting.start, locked.meeting.venue_id)
+    # Carla cannot make her meeting with Anna any more: it must move.
+    moved = MeetingRequest.objects.get(pk=requests[0].pk).meeting
+    participant_set_absences(participant=carla, periods=[(moved.start, moved.end)])
     schedule_run(session=session, time_limit=10)
-    second = set(Meeting.objects.values_list("pk", flat=True))
-    assert first & second == {locked.meeting_id}
-    assert len(second) == 4
+    locked.refresh_from_db()
+    assert (locked.meeting.start, locked.meeting.venue_id) == where_locked
+    assert not Meeting.objects.filter(pk=moved.pk).exists()
+    again = MeetingRequest.objects.get(pk=requests[0].pk).meeting
+    assert again.start != moved.start
+    assert MeetingRequest.objects.get(pk=requests[1].pk).meeting == again
+    assert Meeting.objects.count() == 4
+
+
+def test_running_twice_on_the_same_input_writes_nothing_but_the_run(fair):
+    session, people, requests = fair
+    schedule_run(session=session, time_limit=10)
+    meetings = sorted(Meeting.objects.values_list("pk", "uid", "start", "venue", "version"))
+    history = Meeting.history.count()
+    schedule_run(session=session, time_limit=10)
+    assert sorted(Meeting.objects.values_list("pk", "uid", "start", "venue", "version")) == (
+        meetings
+    )
+    assert Meeting.history.count() == history
+    assert ScheduleRun.objects.count() == 2
 
 
 def test_a_meeting_moved_by_hand_is_kept_and_makes_both_people_busy(fair):
@@ -337,6 +358,10 @@ def test_left_out_requests_have_their_reason():
 def test_the_schedule_is_all_or_none(fair, monkeypatch):
     session, people, requests = fair
     schedule_run(session=session, time_limit=10)
+    # Retitled by hand: the next run replaces every one of them (deletes, then creates).
+    for meeting in Meeting.objects.all():
+        meeting.title = "Old"
+        meeting_save(meeting=meeting)
     before = (
         sorted(Meeting.objects.values_list("pk", "start", "venue")),
         list(MeetingRequest.objects.order_by("pk").values_list("meeting", flat=True)),
@@ -396,7 +421,13 @@ def test_each_table_change_or_run_changes_the_fingerprint(fair):
     assert second != first
     session.slot_minutes = 20
     session_save(session=session)
-    assert scheduling.fingerprint(session.pk) != second
+    third = scheduling.fingerprint(session.pk)
+    assert third != second
+    # A delegate leaving earlier changes their availability.
+    member = people[0].member
+    member.departure = local(ROME, 2026, 3, 28, 10, 0)
+    delegation_member_save(member=member)
+    assert scheduling.fingerprint(session.pk) != third
 
 
 @pytest.mark.parametrize(
