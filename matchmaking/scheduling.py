@@ -439,13 +439,17 @@ def table_venue(table: Table, session: Session) -> Venue:
     if table.venue_id is not None:
         return table.venue
     hall = session.hall
-    name = f"{table.name} · {hall.name}" if hall else table.name
+    name = (f"{table.name} · {hall.name}" if hall else table.name)[:200]
     venue = Venue.objects.filter(mission=session.mission, name=name).first()
+    if venue is not None and Table.objects.filter(venue=venue).exists():
+        # Another session's table of the same name: this session's table is another one.
+        name = f"{name} · {session.title}"[:200]
+        venue = Venue.objects.filter(mission=session.mission, name=name).first()
     if venue is None:
         venue = venue_save(
             venue=Venue(
                 mission=session.mission,
-                name=name[:200],
+                name=name,
                 address=hall.address if hall else "",
                 city=hall.city if hall else "",
                 country=hall.country if hall else "",

@@ -43,7 +43,9 @@ def make_session(
     **fields,
 ) -> Session:
     mission = mission or make_turin()
-    venue = make_venue(mission, name="Lingotto Hall 1", address="Via Nizza 280", city="Torino")
+    venue = mission.venues.filter(name="Lingotto Hall 1").first() or make_venue(
+        mission, name="Lingotto Hall 1", address="Via Nizza 280", city="Torino"
+    )
     session = session_save(
         session=Session(
             mission=mission,

@@ -319,3 +319,17 @@ def test_a_coordinator_who_may_not_change_the_mission_cannot_schedule(client, tu
     assert 'name="method"' not in page
     assert client.post(run_url(session), {"method": "greedy"}).status_code == 403
     assert not ScheduleRun.objects.exists()
+
+
+def test_reschedule_refuses_a_slot_not_offered(client, turin, monkeypatch):
+    session, user, (anna, bruno, carla, dan) = turin
+    schedule_run(session=session)
+    meeting = MeetingRequest.objects.get(requester=bruno, requested=carla).meeting
+    _during_the_event(monkeypatch, 2026, 3, 28, 7, 0)
+    client.force_login(user)
+    url = reverse("matchmaking:reschedule", args=[session.mission.slug, session.pk, meeting.pk])
+    for choice in ("999-999", "x", "\x00", "1" * 40):
+        response = client.post(url, {"choice": choice, "version": meeting.version})
+        assert response.status_code == 200
+        assert "Select a valid choice" in response.content.decode()
+    assert Meeting.objects.get(pk=meeting.pk).start == meeting.start

@@ -242,6 +242,19 @@ def test_a_table_without_a_hall_is_a_venue_of_its_name():
     assert Meeting.objects.get().venue.name == "Table 1"
 
 
+def test_two_sessions_in_one_hall_have_their_own_table_venues(fair):
+    session, people, requests = fair
+    schedule_run(session=session, time_limit=10)
+    other = make_session(session.mission, title="Second round", tables=1)
+    accept(add_delegate(other), add_visitor(other))
+    schedule_run(session=other)
+    venue = Table.objects.get(session=other).venue
+    assert venue.name == "Table 1 · Lingotto Hall 1 · Second round"
+    assert Table.objects.get(session=session, name="Table 1").venue.name == (
+        "Table 1 · Lingotto Hall 1"
+    )
+
+
 def test_a_second_run_keeps_published_and_locked_meetings_and_replaces_the_others(fair):
     session, (anna, bruno, carla, dan, eve), requests = fair
     schedule_run(session=session, time_limit=10)
