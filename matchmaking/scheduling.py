@@ -26,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -538,6 +539,33 @@ def _check_input(built: Built) -> None:
         )
 
 
+def check_kept(built: Built) -> None:
+    """Two kept meetings on the same table, or with the same person, in one slot (moved there
+    by hand): a message naming both, before the solver refuses with keys."""
+    zone = built.session.mission.tz
+    slots = {s.index: s for s in built.slots}
+    seen: dict[tuple, Pair] = {}
+    for pair in sorted(built.pairs.values(), key=lambda p: p.key):
+        if pair.locked_at is None:
+            continue
+        slot, table = pair.locked_at
+        for what in (("table", table), ("person", pair.a.pk), ("person", pair.b.pk)):
+            other = seen.setdefault((*what, slot), pair)
+            if other is not pair:
+                raise ValidationError(
+                    _(
+                        "“%(first)s” and “%(second)s” are both kept at %(time)s with the same "
+                        "table or person: move one of them, or unlock it if it is not published."
+                    )
+                    % {
+                        "first": other.meeting.title,
+                        "second": pair.meeting.title,
+                        "time": date_format(slots[slot].start.astimezone(zone), "D j M H:i"),
+                    },
+                    code="kept_clash",
+                )
+
+
 def _solve(built: Built, *, method: str, seed: int, time_limit: float) -> solver.Solution:
     try:
         if method == ScheduleRun.Method.GREEDY:
@@ -574,6 +602,7 @@ def schedule_run(
         raise ValidationError(_("Choose a scheduling method."), code="method")
     built = build_problem(session)
     _check_input(built)
+    check_kept(built)
     limit = float(time_limit if time_limit is not None else built.session.solver_seconds)
     limit = max(1.0, min(limit, float(MAX_SOLVER_SECONDS)))
     solution = _solve(built, method=method, seed=seed, time_limit=limit)
@@ -719,6 +748,7 @@ def reschedule_options(
             _("This meeting is not one of the session's accepted requests any more."),
             code="not_a_session_meeting",
         )
+    check_kept(built)
     request = solver.Request(key=pair.key, a=pair.a.pk, b=pair.b.pk, weight=pair.weight)
     try:
         free = solver.free_slots(built.problem, dict(built.placements), request)

@@ -333,3 +333,17 @@ def test_reschedule_refuses_a_slot_not_offered(client, turin, monkeypatch):
         assert response.status_code == 200
         assert "Select a valid choice" in response.content.decode()
     assert Meeting.objects.get(pk=meeting.pk).start == meeting.start
+
+
+def test_the_run_page_lists_meetings_kept_outside_the_schedule(client, turin):
+    session, user, (anna, bruno, carla, dan) = turin
+    schedule_run(session=session)
+    meeting = MeetingRequest.objects.get(requester=dan, requested=bruno).meeting
+    from matchmaking.services import participant_remove
+
+    participant_remove(participant=dan)
+    client.force_login(user)
+    client.post(run_url(session), {"method": "cp-sat"})
+    page = client.get(run_url(session)).content.decode()
+    assert "Meetings kept outside the schedule" in page
+    assert f">{meeting.title}</a>: placed for a participant no longer in the session" in page

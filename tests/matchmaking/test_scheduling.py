@@ -466,6 +466,24 @@ def test_nothing_to_schedule_is_a_clear_message(setup, message):
     assert not ScheduleRun.objects.exists()
 
 
+def test_two_kept_meetings_moved_onto_one_table_are_named(fair):
+    session, people, requests = fair
+    schedule_run(session=session, time_limit=10)
+    publish(session.mission)
+    first = MeetingRequest.objects.get(pk=requests[0].pk).meeting
+    second = MeetingRequest.objects.get(pk=requests[4].pk).meeting
+    second.start, second.end, second.venue = first.start, first.end, first.venue
+    meeting_save(meeting=second)
+    publish(session.mission)
+    with pytest.raises(ValidationError) as error:
+        schedule_run(session=session)
+    assert error.value.messages == [
+        f"“{first.title}” and “{second.title}” are both kept at Sat 28 Mar "
+        f"{first.start.astimezone(session.mission.tz):%H:%M} with the same table or person: "
+        "move one of them, or unlock it if it is not published."
+    ]
+
+
 def test_a_solver_refusal_is_a_message(fair, monkeypatch):
     session, people, requests = fair
 
