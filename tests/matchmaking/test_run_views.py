@@ -347,3 +347,22 @@ def test_the_run_page_lists_meetings_kept_outside_the_schedule(client, turin):
     page = client.get(run_url(session)).content.decode()
     assert "Meetings kept outside the schedule" in page
     assert f">{meeting.title}</a>: placed for a participant no longer in the session" in page
+
+
+def test_moving_between_two_tables_of_the_hall_is_no_buffer_warning(client):
+    session = make_session(days=((SATURDAY, time(9), time(10)),), tables=2)
+    first, second = session.tables.order_by("pk")
+    anna = add_delegate(session, "Anna Rossi")
+    carla = add_visitor(session, "Carla Conti", booth=first)
+    dan = add_visitor(session, "Dan Doe", booth=second)
+    accept(anna, carla)
+    accept(anna, dan)
+    run = schedule_run(session=session)
+    assert run.placed == 2
+    venues = set(session.tables.values_list("venue", flat=True))
+    assert set(Meeting.objects.values_list("venue", flat=True)) == venues
+    assert len(venues) == 2
+    client.force_login(make_coordinator(session.mission))
+    page = client.get(run_url(session)).content.decode()
+    assert "Clash warnings" not in page
+    assert "has only" not in page
