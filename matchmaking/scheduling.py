@@ -741,6 +741,11 @@ def reschedule_options(
     """Every free (slot, table) starting after `now` for the meeting's two people: both
     available and free, within their limits, the table free (their booth, or the pool)."""
     now = now or timezone.now()
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(
+            _("This meeting is cancelled: make it confirmed again in the agenda first."),
+            code="cancelled",
+        )
     built = build_problem(session, keep_all=True)
     pair = built.meeting_pairs.get(meeting.pk)
     if pair is None:

@@ -366,3 +366,18 @@ def test_moving_between_two_tables_of_the_hall_is_no_buffer_warning(client):
     page = client.get(run_url(session)).content.decode()
     assert "Clash warnings" not in page
     assert "has only" not in page
+
+
+def test_a_cancelled_meeting_is_not_rescheduled(client, turin, monkeypatch):
+    session, user, (anna, bruno, carla, dan) = turin
+    schedule_run(session=session)
+    meeting = MeetingRequest.objects.get(requester=bruno, requested=carla).meeting
+    from meetings.services import meeting_cancel
+
+    meeting_cancel(meeting=meeting)
+    _during_the_event(monkeypatch, 2026, 3, 28, 7, 0)
+    client.force_login(user)
+    url = reverse("matchmaking:reschedule", args=[session.mission.slug, session.pk, meeting.pk])
+    page = client.get(url).content.decode()
+    assert "This meeting is cancelled" in page
+    assert "Move the meeting" not in page
