@@ -35,11 +35,16 @@ class Seat:
 @dataclass
 class SlotRow:
     slot: Slot
-    cells: list[tuple[Table, Seat | None]]
+    cells: list[tuple[Table, Seat]]  # the tables in use, in table order
+    free: list[Table]  # the others
 
     @property
     def busy(self) -> int:
-        return sum(1 for _table, seat in self.cells if seat is not None)
+        return len(self.cells)
+
+    @property
+    def free_names(self) -> str:
+        return ", ".join(table.name for table in self.free)
 
 
 @dataclass
@@ -121,7 +126,13 @@ def hall_plan(session: Session, *, now: datetime) -> HallPlan:
     days: dict[date, PlanDay] = {}
     for slot in slots:
         day = days.setdefault(slot.start.astimezone(zone).date(), PlanDay(slot.date))
-        day.rows.append(SlotRow(slot, [(t, at.get((slot.index, t.pk))) for t in tables]))
+        day.rows.append(
+            SlotRow(
+                slot,
+                [(t, at[(slot.index, t.pk)]) for t in tables if (slot.index, t.pk) in at],
+                [t for t in tables if (slot.index, t.pk) not in at],
+            )
+        )
 
     agendas = {pk: Agenda(p) for pk, p in participants.items()}
     for seat in sorted(seats.values(), key=lambda s: (s.meeting.start, s.meeting.pk)):

@@ -1,7 +1,10 @@
-"""A coordinator presses "Schedule", reads the result, opens the hall plan.
+"""A coordinator presses "Schedule", reads the result, opens the hall plan and prints it
+(to PDF: no slot's block is split over two pages; read back through poppler's pdftotext).
 Screenshots: screenshots/matchmaking-run.png, matchmaking-hall-plan.png (small copies of
 both in docs/screenshots/)."""
 
+import re
+import subprocess
 from datetime import time
 from pathlib import Path
 
@@ -12,6 +15,7 @@ from django.urls import reverse
 from playwright.sync_api import Browser, expect
 
 from matchmaking.models import MeetingRequest
+from matchmaking.scheduling import schedule_run
 from meetings.models import Meeting
 from tests.matchmaking.run_builders import (
     SATURDAY,
@@ -81,3 +85,44 @@ def test_press_schedule_see_the_result_and_open_the_hall_plan(browser: Browser, 
     page.screenshot(path=SCREENSHOTS / "matchmaking-hall-plan.png", full_page=True)
     page.emulate_media(media="print")
     page.screenshot(path=SCREENSHOTS / "matchmaking-hall-plan-print.png", full_page=True)
+
+
+def _sign_in(browser: Browser, live_server, session):
+    user = get_user_model().objects.create_user("anna", password=PASSWORD)
+    session.mission.coordinators.add(user)
+    page = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{live_server.url}/")
+    page.get_by_label("Username").fill("anna")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    return page
+
+
+def test_the_printed_hall_plan_keeps_each_slot_on_one_page(browser: Browser, live_server):
+    session = make_session(days=((SATURDAY, time(9), time(13)),), tables=6)
+    delegates = [add_delegate(session, f"Dele Gate{n}", f"Org D{n}") for n in range(8)]
+    visitors = [add_visitor(session, f"Visi Tor{n}", f"Org V{n}") for n in range(8)]
+    for n, delegate in enumerate(delegates):
+        for visitor in visitors[n % 3 : n % 3 + 5]:
+            accept(delegate, visitor)
+    schedule_run(session=session, method="greedy")
+    page = _sign_in(browser, live_server, session)
+    page.goto(
+        live_server.url + reverse("matchmaking:hall_plan", args=[session.mission.slug, session.pk])
+    )
+    page.emulate_media(media="print")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    pdf = SCREENSHOTS / "matchmaking-hall-plan.pdf"
+    page.pdf(path=pdf, format="A4")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    # The plan's pages: up to the participants' lists, which start on a page of their own.
+    plan_pages = text.split("Each participant")[0].split("\f")
+    plan_pages = [p for p in plan_pages if "Table" in p]
+    assert len(plan_pages) >= 2
+    for number, content in enumerate(plan_pages, 1):
+        # Every page of the plan starts with a slot's heading, not with the rest of one.
+        heading = re.search(r"\w{3} \d+ \w{3} · \d\d:\d\d–\d\d:\d\d", content)
+        assert heading and heading.start() < content.index("Table"), f"page {number}: {content}"
