@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -47,6 +47,7 @@ from matchmaking.services import table_save
 from matchmaking.slots import Slot, session_slots
 from meetings.models import Meeting
 from meetings.services import meeting_delete, meeting_save, meeting_schedule
+from missions.concurrency import EditConflict
 from missions.models import Venue
 from missions.services import venue_save
 from outcomes.models import Outcome
@@ -606,7 +607,21 @@ def schedule_run(
     limit = float(time_limit if time_limit is not None else built.session.solver_seconds)
     limit = max(1.0, min(limit, float(MAX_SOLVER_SECONDS)))
     solution = _solve(built, method=method, seed=seed, time_limit=limit)
-    return _commit(built, solution, user=user, method=method, seed=seed, time_limit=limit)
+    try:
+        return _commit(built, solution, user=user, method=method, seed=seed, time_limit=limit)
+    except (IntegrityError, EditConflict) as error:
+        # Somebody wrote the same rows meanwhile (a venue, a meeting): nothing was saved.
+        raise _changed() from error
+
+
+def _changed() -> ValidationError:
+    return ValidationError(
+        _(
+            "The session changed while scheduling (requests, participants, tables, days "
+            "or meetings, or another run): run again."
+        ),
+        code="changed",
+    )
 
 
 def _unchanged(built: Built, solution: solver.Solution, replaceable: set[int]) -> set[int]:
@@ -643,13 +658,7 @@ def _commit(
     if Session.objects.select_for_update().filter(pk=session.pk).first() is None:
         raise ValidationError(_("This session no longer exists."), code="gone")
     if fingerprint(session.pk) != built.fingerprint:
-        raise ValidationError(
-            _(
-                "The session changed while scheduling (requests, participants, tables, days "
-                "or meetings, or another run): run again."
-            ),
-            code="changed",
-        )
+        raise _changed()
     tables = {t.pk: t for t in built.tables}
     slots = {s.index: s for s in built.slots}
     replaceable = {m.pk for m in built.replaceable}

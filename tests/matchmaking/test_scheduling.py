@@ -5,6 +5,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 
 from delegations.services import delegation_member_save
 from matchmaking import scheduling, solver
@@ -418,6 +419,19 @@ def test_a_change_while_the_solver_runs_stops_the_run(fair, monkeypatch):
     assert "changed while scheduling" in error.value.messages[0]
     assert not Meeting.objects.exists()
     assert not ScheduleRun.objects.exists()
+
+
+def test_a_row_written_by_somebody_else_meanwhile_is_the_same_message(fair, monkeypatch):
+    session, people, requests = fair
+
+    def clash(**kwargs):
+        raise IntegrityError("UNIQUE constraint failed: missions_venue.mission_id, name")
+
+    monkeypatch.setattr(scheduling, "venue_save", clash)
+    with pytest.raises(ValidationError) as error:
+        schedule_run(session=session)
+    assert "changed while scheduling" in error.value.messages[0]
+    assert not Meeting.objects.exists()
 
 
 def test_each_table_change_or_run_changes_the_fingerprint(fair):
