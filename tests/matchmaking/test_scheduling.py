@@ -316,6 +316,28 @@ def test_running_twice_on_the_same_input_writes_nothing_but_the_run(fair):
     assert ScheduleRun.objects.count() == 2
 
 
+def test_published_or_locked_meetings_are_locked_requests_at_their_slot_and_table(fair):
+    session, (anna, bruno, carla, dan, eve), requests = fair
+    schedule_run(session=session, time_limit=10)
+    built = build_problem(session)
+    assert all(r.locked is None for r in built.problem.requests)
+    assert {m.pk for m in built.replaceable} == set(Meeting.objects.values_list("pk", flat=True))
+    lock = MeetingRequest.objects.get(pk=requests[2].pk)
+    lock.locked = True
+    lock.save()
+    built = build_problem(session)
+    where = built.placements[lock.pk]
+    assert [(r.key, r.locked) for r in built.problem.requests if r.locked] == [
+        (lock.pk, (where.slot, where.table))
+    ]
+    assert built.slots[where.slot].start == lock.meeting.start
+    assert Table.objects.get(pk=where.table).venue == lock.meeting.venue
+    publish(session.mission)
+    built = build_problem(session)
+    assert all(r.locked is not None for r in built.problem.requests)
+    assert built.replaceable == []
+
+
 def test_a_meeting_moved_by_hand_is_kept_and_makes_both_people_busy(fair):
     session, (anna, bruno, carla, dan, eve), requests = fair
     schedule_run(session=session, time_limit=10)
