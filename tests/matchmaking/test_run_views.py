@@ -11,6 +11,7 @@ from matchmaking.scheduling import schedule_run
 from meetings.models import Meeting
 from outcomes.models import Outcome
 from tests.builders import make_coordinator, make_mission, publish
+from tests.catalogue import italian_with_pending  # noqa: F401  (a fixture)
 from tests.matchmaking.run_builders import (
     SATURDAY,
     SUNDAY,
@@ -381,3 +382,18 @@ def test_a_cancelled_meeting_is_not_rescheduled(client, turin, monkeypatch):
     page = client.get(url).content.decode()
     assert "This meeting is cancelled" in page
     assert "Move the meeting" not in page
+
+
+@pytest.mark.usefixtures("italian_with_pending")
+def test_the_run_page_and_hall_plan_speak_italian(client, turin):
+    session, user, people = turin
+    client.force_login(user)
+    client.cookies["django_language"] = "it"
+    client.post(run_url(session), {"method": "cp-sat"})
+    page = client.get(run_url(session)).content.decode()
+    assert "Richieste collocate: 3 su 4 accettate (peso 7 su 8); ottimale, dimostrato in" in page
+    assert "Raggiunto il limite di 1 incontro di Anna Rossi" in page
+    assert "Metti in calendario le richieste accettate" in page
+    page = client.get(plan_url(session)).content.decode()
+    assert "Piano della sala" in page
+    assert "I tavoli di ogni partecipante" in page
