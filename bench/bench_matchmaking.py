@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from matchmaking.solver import Participant, Problem, Request, greedy, solve  # noqa: E402
 
 SEED = 20260415
+SKEW = 0.3
 INSTANCES = {
     # name: (participants, slots a day, requests, tables)
     "a": (50, 10, 500, 20),
@@ -40,20 +41,23 @@ INSTANCES = {
     "c": (300, 20, 2000, 60),
     "crowded": (120, 8, 1000, 12),
 }
+AWAY = {"crowded": 0.6}  # share of participants away for a half day (default 0.2)
 
 
-def generate(participants: int, per_day: int, requests: int, tables: int, seed: int) -> Problem:
+def generate(
+    participants: int, per_day: int, requests: int, tables: int, seed: int, away: float = 0.2
+) -> Problem:
     rng = random.Random(seed)
     slot_days = tuple(day for day in range(2) for _ in range(per_day))
     n_slots = len(slot_days)
-    delegation = list(range(1, participants // 3 + 1))
-    visitors = list(range(participants // 3 + 1, participants + 1))
+    delegation = list(range(1, participants * 2 // 5 + 1))
+    visitors = list(range(participants * 2 // 5 + 1, participants + 1))
     table_keys = tuple(range(1, tables + 1))
     booths = iter(table_keys[: tables // 3])  # at most a third of the tables are booths
     people = []
     for key in delegation + visitors:
         slots = set(range(n_slots))
-        if rng.random() < 0.2:  # away for a half day
+        if rng.random() < away:  # away for a half day
             day = rng.randrange(2)
             half = rng.randrange(2)
             start = day * per_day + half * (per_day // 2)
@@ -64,13 +68,23 @@ def generate(participants: int, per_day: int, requests: int, tables: int, seed: 
         limit = rng.choice((6, 8, 10, 12)) if rng.random() < 0.33 else None
         people.append(Participant(key, frozenset(slots), limit, booth))
     pairs: set[tuple[int, int]] = set()
-    # Popular participants attract more requests: a skewed choice on each side.
-    d_weights = [1 / (i + 1) ** 0.5 for i in range(len(delegation))]
-    v_weights = [1 / (i + 1) ** 0.5 for i in range(len(visitors))]
+    # Popular participants attract more requests (a skewed choice on each side), up to what
+    # organisers let one accept: about 70% of their available slots.
+    d_weights = [1 / (i + 1) ** SKEW for i in range(len(delegation))]
+    v_weights = [1 / (i + 1) ** SKEW for i in range(len(visitors))]
+    cap = {p.key: round(len(p.available) * 0.7) for p in people}
+    degree = dict.fromkeys(cap, 0)
+    tries = 0
     while len(pairs) < requests:
         d = rng.choices(delegation, d_weights)[0]
         v = rng.choices(visitors, v_weights)[0]
+        tries += 1
+        capped = tries < 50 * requests  # a session with more requests than caps allow: uncapped
+        if (d, v) in pairs or (capped and (degree[d] >= cap[d] or degree[v] >= cap[v])):
+            continue
         pairs.add((d, v))
+        degree[d] += 1
+        degree[v] += 1
     made = []
     for key, (d, v) in enumerate(sorted(pairs), start=1):
         roll = rng.random()
@@ -102,12 +116,10 @@ def main() -> None:
     print(head)
     for name in chosen:
         people, per_day, requests, tables = INSTANCES[name]
-        problem = generate(people, per_day, requests, tables, SEED)
+        problem = generate(people, per_day, requests, tables, SEED, AWAY.get(name, 0.2))
         base = greedy(problem)
         started = time.perf_counter()
-        best = solve(
-            problem, time_limit=phase1, phase2_time_limit=phase2, seed=0, workers=workers
-        )
+        best = solve(problem, time_limit=phase1, phase2_time_limit=phase2, seed=0, workers=workers)
         total = time.perf_counter() - started
         g_mean, g_max = idle(base)
         c_mean, c_max = idle(best)

@@ -44,6 +44,7 @@ tables are taken by meetings of a schedule proven to be as full as possible).
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -299,7 +300,9 @@ class _Occupancy:
         return [t for t in candidates if (t, slot) not in self.tables]
 
 
-def free_slots(problem: Problem, placements: dict[int, Placement], request: Request) -> list[Placement]:
+def free_slots(
+    problem: Problem, placements: dict[int, Placement], request: Request
+) -> list[Placement]:
     """Every (slot, table) the request's meeting could move to, chronologically.
 
     Both sides available and in no other placed meeting, both within their limits, the table
@@ -341,7 +344,9 @@ def check(problem: Problem, solution: Solution) -> list[str]:
         if not placed and not left:
             errors.append(f"Request {r.key} is neither placed nor listed as unplaced.")
         if r.locked is not None and placements.get(r.key) != Placement(*r.locked):
-            errors.append(f"Locked request {r.key} moved from {r.locked} to {placements.get(r.key)}.")
+            errors.append(
+                f"Locked request {r.key} moved from {r.locked} to {placements.get(r.key)}."
+            )
     people: dict[tuple[int, int], list[int]] = defaultdict(list)
     tables: dict[tuple[int, int], list[int]] = defaultdict(list)
     for key in sorted(placements):
@@ -496,6 +501,7 @@ def solve(
             if booth is None and pool_free[s] == 0:
                 continue
             x[(r.key, s)] = model.new_bool_var(f"x_{r.key}_{s}")
+    rows: list[tuple[list[tuple[cp_model.IntVar, int]], int | None, int]] = []  # lo, hi
     by_request: dict[int, list[tuple[int, int]]] = defaultdict(list)
     by_person_slot: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
     by_person: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -512,31 +518,54 @@ def solve(
             pool_slot[rs[1]].append(rs)
         else:
             booth_slot[(booth, rs[1])].append(rs)
-    for keys in by_request.values():
-        model.add_at_most_one(x[k] for k in keys)
+    # placed[r] = sum of x[r, s]: the objective and the limits on these give the LP the
+    # bipartite b-matching view (who meets whom), whose bound is tight when slots are not scarce.
+    placed = {}
+    for key, keys in by_request.items():
+        placed[key] = model.new_bool_var(f"placed_{key}")
+        rows.append(([(x[k], 1) for k in keys] + [(placed[key], -1)], 0, 0))
     for keys in by_person_slot.values():
         if len(keys) > 1:
-            model.add_at_most_one(x[k] for k in keys)
+            rows.append(([(x[k], 1) for k in keys], None, 1))
     for table, slot in sorted(booth_slot):
         # A booth shared by several participants: one meeting per slot at it.
         if len(index.booth_owners[table]) > 1:
-            model.add_at_most_one(x[k] for k in booth_slot[(table, slot)])
+            rows.append(([(x[k], 1) for k in booth_slot[(table, slot)]], None, 1))
     for slot, keys in sorted(pool_slot.items()):
         if len(keys) > pool_free[slot]:
-            model.add(sum(x[k] for k in keys) <= pool_free[slot])
+            rows.append(([(x[k], 1) for k in keys], None, pool_free[slot]))
     for person, keys in sorted(by_person.items()):
+        # Redundant when no limit: one meeting per slot they can meet in.
+        room = len({k[1] for k in keys})
         limit = index.people[person].max_meetings
         if limit is not None:
-            room = max(limit - occupancy.count[person], 0)
-            if len({k[0] for k in keys}) > room:
-                model.add(sum(x[k] for k in keys) <= room)
-    placed_weight = sum(index.by_key[k[0]].weight * v for k, v in x.items())
+            room = min(room, max(limit - occupancy.count[person], 0))
+        mine = sorted({k[0] for k in keys})
+        if len(mine) > room:
+            rows.append(([(placed[k], 1) for k in mine], None, room))
+    for terms, lo, hi in rows:
+        expr = sum(c * v for v, c in terms)
+        model.add(expr == hi if lo == hi else expr <= hi)
+    objective = [(v, index.by_key[k].weight) for k, v in placed.items()]
+    placed_weight = sum(c * v for v, c in objective)
     locked_weight = _weight(index, locked)
     model.maximize(placed_weight)
+    lp_bound, lp_values = _lp_bound(len(x) + len(placed), rows, objective)
+    if lp_bound is not None:
+        # CP-SAT's own LP adds rows lazily and converges slowly on this shape; GLOP's bound of
+        # the whole relaxation, given as a constraint, lets it prove optimality at once when
+        # the best schedule reaches it.
+        model.add(placed_weight <= lp_bound)
 
     hint = _greedy_placements(index)
+    if lp_values:
+        rounded = _rounded(index, {rs: lp_values[v.index] for rs, v in x.items()})
+        if _weight(index, rounded) > _weight(index, hint):
+            hint = rounded
     for (key, slot), var in x.items():
         model.add_hint(var, key in hint and hint[key].slot == slot)
+    for key, var in placed.items():
+        model.add_hint(var, key in hint)
 
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = workers
@@ -567,7 +596,7 @@ def solve(
             else time_limit - (time.perf_counter() - started)
         )
         if remaining > 0.05:
-            better = _phase2(index, model, x, chosen, occupancy, value, remaining, solver)
+            better = _phase2(index, model, x, placed, chosen, occupancy, value, remaining, solver)
             if better is not None:
                 chosen, phase2_status = better
 
@@ -595,7 +624,7 @@ def solve(
     )
 
 
-def _phase2(index, model, x, chosen, occupancy, value, seconds, solver):
+def _phase2(index, model, x, placed, chosen, occupancy, value, seconds, solver):
     """Idle gaps minimised on the phase-1 model, its placed weight held at `value`.
 
     Returns (chosen (request, slot) pairs, status) or None when nothing better was found.
@@ -605,8 +634,7 @@ def _phase2(index, model, x, chosen, occupancy, value, seconds, solver):
     """
     from ortools.sat.python import cp_model
 
-    weights = {k: index.by_key[k[0]].weight for k in x}
-    model.add(sum(weights[k] * v for k, v in x.items()) >= value)
+    model.add(sum(index.by_key[k].weight * v for k, v in placed.items()) >= value)
     busy_vars: dict[tuple[int, int], list] = defaultdict(list)
     for (key, slot), var in x.items():
         r = index.by_key[key]
@@ -673,6 +701,8 @@ def _phase2(index, model, x, chosen, occupancy, value, seconds, solver):
     model.clear_hints()
     for (key, slot), var in x.items():
         model.add_hint(var, (key, slot) in hinted)
+    for key, var in placed.items():
+        model.add_hint(var, any(k == key for k, _ in hinted))
     for var, v in hints:
         model.add_hint(var, v)
     solver.parameters.max_time_in_seconds = seconds
@@ -683,6 +713,54 @@ def _phase2(index, model, x, chosen, occupancy, value, seconds, solver):
     if _phase2_cost(index, occupancy, found) > _phase2_cost(index, occupancy, hinted):
         return None
     return found, "optimal" if code == cp_model.OPTIMAL else "feasible"
+
+
+def _lp_bound(n_vars, rows, objective) -> tuple[int | None, list[float]]:
+    """The optimum of the LP relaxation (GLOP) of phase 1, all variables boolean, rounded down
+    with a margin for floating point (None if GLOP did not prove it), and the LP's values."""
+    from ortools.linear_solver import pywraplp
+
+    if not n_vars:
+        return None, []
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    cols = [lp.NumVar(0.0, 1.0, "") for _ in range(n_vars)]
+    for terms, lo, hi in rows:
+        row = lp.RowConstraint(-lp.infinity() if lo is None else float(lo), float(hi), "")
+        for var, coeff in terms:
+            row.SetCoefficient(cols[var.index], float(coeff))
+    goal = lp.Objective()
+    for var, coeff in objective:
+        goal.SetCoefficient(cols[var.index], float(coeff))
+    goal.SetMaximization()
+    if lp.Solve() != pywraplp.Solver.OPTIMAL:
+        return None, []
+    return math.floor(goal.Value() + 1e-6), [c.solution_value() for c in cols]
+
+
+def _rounded(index: _Index, values: dict[tuple[int, int], float]) -> dict[int, Placement]:
+    """A schedule from the LP's values: (request, slot) pairs by value, highest first, each
+    kept if it still fits; then the greedy pass over what is left. A hint, nothing more."""
+    placements = _locked_placements(index)
+    occupancy = _Occupancy(index, placements)
+    ranked = sorted((-v, key, slot) for (key, slot), v in values.items() if v > 1e-6)
+    for _, key, slot in ranked:
+        r = index.by_key[key]
+        if key in placements or not occupancy.within_limits(r):
+            continue
+        free = occupancy.tables_free(r, slot)
+        if free:
+            placements[key] = Placement(slot, free[0])
+            occupancy.add(r, placements[key])
+    for r in sorted(index.open, key=lambda r: (-r.weight, r.key)):
+        if r.key in placements or not occupancy.within_limits(r):
+            continue
+        for slot in index.common(r):
+            free = occupancy.tables_free(r, slot)
+            if free:
+                placements[r.key] = Placement(slot, free[0])
+                occupancy.add(r, placements[r.key])
+                break
+    return placements
 
 
 def _at_least(model, var, busy) -> None:
