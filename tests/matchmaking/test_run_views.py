@@ -1,6 +1,6 @@
 """The run page ("Schedule" and its results), the hall plan, no-show and reschedule."""
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -246,7 +246,8 @@ def test_no_show_only_for_started_meetings_then_reschedule_into_the_first_free_s
     assert "has not taken place yet" in response.content.decode()
     assert not Outcome.objects.exists()
     # Once it started: the button, and the mark.
-    _during_the_event(monkeypatch, meeting.start.year, 3, 28, meeting.start.hour, 5)
+    started = meeting.start + timedelta(minutes=5)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: started)
     page = client.get(plan_url(session)).content.decode()
     assert no_show in page
     response = client.post(no_show, follow=True)
