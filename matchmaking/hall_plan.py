@@ -203,6 +203,17 @@ def run_quality(run: ScheduleRun) -> str:
     return _("no schedule found within the time limit (%(seconds)s s)") % {"seconds": seconds}
 
 
+def idle_quality(run: ScheduleRun) -> str:
+    """How far phase 2 (the idle gaps) got, in words; empty for a quick first fit."""
+    if run.method == ScheduleRun.Method.GREEDY:
+        return ""
+    if run.phase2_status == "optimal":
+        return _("the fewest possible")
+    if run.phase2_status == "feasible":
+        return _("the fewest found in the time left")
+    return _("not reduced further")
+
+
 def left_out(run: ScheduleRun) -> list[dict]:
     """The run's left-out requests with their reason in words."""
     return [

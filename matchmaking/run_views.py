@@ -18,7 +18,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from matchmaking.hall_plan import hall_plan, left_out, run_notes, run_quality, run_summary
+from matchmaking.hall_plan import (
+    hall_plan,
+    idle_quality,
+    left_out,
+    run_notes,
+    run_quality,
+    run_summary,
+)
 from matchmaking.models import MeetingRequest, ScheduleRun, Session
 from matchmaking.run_forms import RescheduleForm, RunForm
 from matchmaking.scheduling import (
@@ -112,6 +119,7 @@ def _render_run(request, session: Session, form: RunForm, status: int = 200):
             "latest": latest,
             "summary": run_summary(latest) if latest else "",
             "quality": run_quality(latest) if latest else "",
+            "idle_quality": idle_quality(latest) if latest else "",
             "left_out": left_out(latest) if latest else [],
             "notes": run_notes(latest) if latest else [],
             "earlier": [(run, run_summary(run), run_quality(run)) for run in runs[1:]],

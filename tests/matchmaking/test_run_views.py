@@ -60,6 +60,7 @@ def test_pressing_schedule_places_the_requests_and_says_how_well(client, turin):
     assert "Anna Rossi ↔ Dan Doe" in page
     assert "Anna Rossi&#x27;s limit of 1 meeting reached" in page
     assert "Idle slots between meetings per participant" in page
+    assert "(the fewest possible)" in page
     assert reverse("versions:list", args=[session.mission.slug]) in page
     assert Meeting.objects.filter(kind=Meeting.Kind.B2B).count() == 3
     run = ScheduleRun.objects.get()
