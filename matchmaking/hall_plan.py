@@ -26,6 +26,7 @@ class Seat:
     first: Participant
     second: Participant
     no_show: bool = False
+    outcome: Outcome | None = None  # recorded after the meeting (held, no-show, cancelled)
 
     @property
     def started(self) -> bool:
@@ -110,6 +111,7 @@ def hall_plan(session: Session, *, now: datetime) -> HallPlan:
             first=first,
             second=second,
             no_show=bool(result and result.held == Outcome.Held.NO_SHOW),
+            outcome=result,
         )
         seat._started = meeting.start <= now
         seats[meeting.pk] = seat

@@ -399,3 +399,18 @@ def test_the_run_page_and_hall_plan_speak_italian(client, turin):
     page = client.get(plan_url(session)).content.decode()
     assert "Piano della sala" in page
     assert "I tavoli di ogni partecipante" in page
+
+
+def test_a_meeting_with_an_outcome_shows_it_instead_of_the_no_show_button(client, turin):
+    session, user, (anna, bruno, carla, dan) = turin
+    schedule_run(session=session)
+    meeting = MeetingRequest.objects.get(requester=bruno, requested=carla).meeting
+    from outcomes.services import outcome_save
+
+    outcome_save(meeting=meeting, held=Outcome.Held.HELD, now=meeting.end)
+    client.force_login(user)
+    page = client.get(plan_url(session)).content.decode()
+    no_show = reverse("matchmaking:no_show", args=[session.mission.slug, session.pk, meeting.pk])
+    assert no_show not in page
+    outcome = reverse("outcomes:outcome", args=[session.mission.slug, meeting.pk])
+    assert f'href="{outcome}">Held</a>' in page
