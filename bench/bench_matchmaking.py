@@ -39,13 +39,13 @@ INSTANCES = {
     "a": (50, 10, 500, 20),
     "b": (150, 15, 1000, 40),
     "c": (300, 20, 2000, 60),
-    "crowded": (120, 8, 1000, 12),
+    "crowded": (100, 8, 600, 20),
 }
-AWAY = {"crowded": 0.6}  # share of participants away for a half day (default 0.2)
+AWAY = {"crowded": 0.8}  # chance to be away for half of a day, each day (default 0.1)
 
 
 def generate(
-    participants: int, per_day: int, requests: int, tables: int, seed: int, away: float = 0.2
+    participants: int, per_day: int, requests: int, tables: int, seed: int, away: float = 0.1
 ) -> Problem:
     rng = random.Random(seed)
     slot_days = tuple(day for day in range(2) for _ in range(per_day))
@@ -57,11 +57,10 @@ def generate(
     people = []
     for key in delegation + visitors:
         slots = set(range(n_slots))
-        if rng.random() < away:  # away for a half day
-            day = rng.randrange(2)
-            half = rng.randrange(2)
-            start = day * per_day + half * (per_day // 2)
-            slots -= set(range(start, start + per_day // 2))
+        for day in range(2):
+            if rng.random() < away:  # away for half of that day
+                start = day * per_day + rng.randrange(2) * (per_day // 2)
+                slots -= set(range(start, start + per_day // 2))
         missing = round(n_slots * rng.uniform(0.10, 0.20))
         slots -= set(rng.sample(range(n_slots), missing))
         booth = next(booths, None) if key in delegation and rng.random() < 0.25 else None
@@ -116,7 +115,7 @@ def main() -> None:
     print(head)
     for name in chosen:
         people, per_day, requests, tables = INSTANCES[name]
-        problem = generate(people, per_day, requests, tables, SEED, AWAY.get(name, 0.2))
+        problem = generate(people, per_day, requests, tables, SEED, AWAY.get(name, 0.1))
         base = greedy(problem)
         started = time.perf_counter()
         best = solve(problem, time_limit=phase1, phase2_time_limit=phase2, seed=0, workers=workers)

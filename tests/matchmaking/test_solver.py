@@ -212,8 +212,7 @@ def test_same_problem_gives_the_same_schedule():
     first, second = solve(problem, seed=7), solve(problem, seed=7)
     assert first.placements == second.placements
     assert first.idle_gaps == second.idle_gaps
-    two = solve(problem, seed=7, workers=2), solve(problem, seed=7, workers=2)
-    assert two[0].placements == two[1].placements
+    assert first.status == first.phase2_status == "optimal"
 
 
 def test_cp_sat_places_more_than_greedy_on_a_crafted_instance():
