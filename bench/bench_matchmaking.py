@@ -5,11 +5,14 @@ Instances (fixed seed), all over two days:
   a        50 participants, 10 slots a day,   500 requests, 20 tables
   b       150 participants, 15 slots a day, 1,000 requests, 40 tables
   c       300 participants, 20 slots a day, 2,000 requests, 60 tables
-  crowded 120 participants,  8 slots a day, 1,000 requests, 12 tables (tables scarce)
-Generated like a brokerage event: two sides (the delegation and the visiting companies),
-requests only across sides; 10-20% of each participant's slots missing and a fifth away for a
-half day; a quarter of the delegation at their own booth; a third with a meeting limit;
-about 10% of requests "must" (weight 3), about 15% mutual (weight 2), the rest weight 1.
+  crowded 100 participants,  8 slots a day,   600 requests, 20 tables, most people away for
+          half of each day: shared slots are scarce and first-fit takes the ones others needed
+Generated like a brokerage event: two sides (the delegation, 40%, and the visiting companies),
+requests only across sides, popular participants asked more (up to about 70% of their
+available slots while that allows the requested total); 10-20% of each participant's slots
+missing, and each day a 10% chance (crowded: 80%) of being away for half of it; some of the
+delegation at their own booth (at most a third of the tables); a third with a meeting limit
+(6-12); about 10% of requests "must" (weight 3), 15% mutual (weight 2), the rest weight 1.
 
 Per instance: requests placed by greedy and by CP-SAT, the weighted objective, CP-SAT's phase-1
 status and gap, seconds (phase 1 + phase 2), idle slots per participant (mean and max).

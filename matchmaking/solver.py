@@ -584,20 +584,26 @@ def solve(
     code = solver.solve(model)
     name = solver.status_name(code)
     status = _STATUS.get(name, "unknown")
-    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    hint_value = _weight(index, hint) - locked_weight
+    found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    if found and round(solver.objective_value) >= hint_value:
         chosen = {k for k, v in x.items() if solver.boolean_value(v)}
         value = round(solver.objective_value)
-        bound = locked_weight + round(solver.best_objective_bound)
-    else:  # nothing found in time (or an empty model): the greedy schedule stands
+    else:  # nothing (as good as the hint) found in time: the hint stands
         chosen = {(k, p.slot) for k, p in hint.items() if k not in locked}
-        value = _weight(index, hint) - locked_weight
+        value = hint_value
+    if found:
+        bound = locked_weight + round(solver.best_objective_bound)
+    elif lp_bound is not None:
+        bound = locked_weight + lp_bound
+    else:
         bound = _trivial_bound(index)
     if not x:
         status, bound = "optimal", locked_weight
     phase1_seconds = time.perf_counter() - started
 
     phase2_status = "skipped"
-    if x and code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if x and found:
         remaining = (
             phase2_time_limit
             if phase2_time_limit is not None
@@ -745,7 +751,7 @@ def _lp_bound(n_vars, rows, objective) -> tuple[int | None, list[float]]:
     goal.SetMaximization()
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         return None, []
-    return math.floor(goal.Value() + 1e-6), [c.solution_value() for c in cols]
+    return math.floor(goal.Value() + 1e-3), [c.solution_value() for c in cols]
 
 
 def _rounded(index: _Index, values: dict[tuple[int, int], float]) -> dict[int, Placement]:
