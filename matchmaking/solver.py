@@ -63,6 +63,8 @@ from enum import StrEnum
 
 FAIRNESS_WEIGHT = 2
 """Phase 2 weight of the largest per-participant idle count against the total."""
+LARGE = 20_000
+"""(request, slot) booleans above which phase 2 keeps phase 1's choice of requests."""
 
 
 @dataclass(frozen=True)
@@ -652,6 +654,12 @@ def _phase2(index, model, x, placed, chosen, occupancy, value, seconds, solver):
     from ortools.sat.python import cp_model
 
     model.add(sum(index.by_key[k].weight * v for k, v in placed.items()) >= value)
+    if len(x) > LARGE:
+        # A large session: which requests are placed stays as phase 1 chose, only their slots
+        # move; the model shrinks to those requests, which the search needs in the time left.
+        kept = {key for key, _ in chosen}
+        for key, var in placed.items():
+            model.add(var == int(key in kept))
     busy_vars: dict[tuple[int, int], list] = defaultdict(list)
     for (key, slot), var in x.items():
         r = index.by_key[key]
