@@ -423,3 +423,43 @@ def test_check_names_every_broken_rule():
     assert "Table 1 has requests [1, 2, 3] in slot 0." in errors
     assert "Participant 1 has 2 meetings, above the limit 1." in errors
     assert any(e.startswith("Locked request 3 moved") for e in errors)
+
+
+def test_free_slots_is_empty_when_a_side_has_used_up_their_limit():
+    problem = Problem(
+        slot_days=(0, 0, 0),
+        tables=(1, 2),
+        participants=(
+            Participant(1, frozenset({0, 1, 2}), max_meetings=1),
+            Participant(2, frozenset({0, 1, 2})),
+            Participant(3, frozenset({0, 1, 2})),
+        ),
+        requests=(Request(1, 1, 2), Request(2, 1, 3)),
+    )
+    placements = {1: Placement(0, 1)}
+    assert free_slots(problem, placements, problem.requests[1]) == []
+    assert free_slots(problem, placements, problem.requests[0]) == [
+        Placement(s, t) for s in (0, 1, 2) for t in (1, 2)
+    ]
+
+
+def test_a_search_stopped_by_its_time_limit_keeps_a_valid_schedule_and_says_so(monkeypatch):
+    from ortools.sat.python import cp_model
+
+    monkeypatch.setattr(cp_model.CpSolver, "solve", lambda self, model, *a, **k: cp_model.UNKNOWN)
+    problem = Problem(
+        slot_days=(0,),
+        tables=(1,),
+        participants=tuple(Participant(k, frozenset({0})) for k in (1, 2, 3, 4)),
+        requests=(Request(1, 1, 2), Request(2, 3, 4)),
+    )
+    best = solve(problem, time_limit=1)
+    assert check(problem, best) == []
+    assert (best.status, best.phase2_status, best.objective, best.bound) == (
+        "unknown",
+        "skipped",
+        1,
+        1,
+    )
+    assert best.placements == {1: Placement(0, 1)}
+    assert best.unplaced == {2: Reason.TIME_LIMIT}
