@@ -23,18 +23,28 @@ violation; the tests run it on random instances):
    One boolean per (request, slot) in both sides' common availability; tables of the pool are
    a count per slot (they are interchangeable), booth meetings are at their booth. Pool table
    numbers are assigned after solving: per slot, requests by key get the free pool tables by key.
-   The greedy schedule is given as a hint, so the result is never worse than `greedy`.
+   `placed[r]` (the sum of r's slot booleans) carries the objective and the per-participant
+   rooms (limit, slots they can meet in), so the relaxation sees who meets whom. GLOP solves
+   the LP relaxation first: its optimum, rounded down, is added as a bound (CP-SAT's own LP
+   adds rows lazily and converged too slowly to prove anything at 2,000 requests), and its
+   values rounded into a schedule are the hint if they beat the greedy schedule. The result is
+   never worse than `greedy`: its schedule is the fallback when nothing is found in time.
 2. holding the phase-1 value (the proven optimum, or the best found when time ran out),
    minimise idle gaps: per participant and day, the slots between their first and last meeting
    in which they have no meeting, in total, plus FAIRNESS_WEIGHT times the largest count of one
-   participant (so nobody carries all the gaps). If phase 2 finds nothing better, the phase-1
-   schedule is kept (`phase2_status` "skipped").
+   participant (so nobody carries all the gaps). It starts from the phase-1 schedule or, if
+   fewer gaps, the same requests placed again first-fit (which packs days together). If phase
+   2 finds nothing better, that start is kept (`phase2_status` "skipped").
 
-Determinism: the same problem and seed give the same Solution when each phase ends on its own
-(proven optimal) before its time limit: with `workers=1` (the default) CP-SAT's search is
-sequential; with `workers>1` the solver is run with `interleave_search`, which makes the
-parallel search deterministic too. When a time limit stops a phase, the result is the best
-found by then, and how far the search got depends on the machine's speed and load.
+Determinism: with `workers=1` (the default) CP-SAT searches sequentially with `random_seed`
+= seed, so the same problem and seed give the same placements whenever each phase ends on its
+own (proven optimal) before its time limit, as small sessions do. When a time limit stops a
+phase, the result is the best found by then, and how far the search got depends on the
+machine's speed and load. With `workers>1` the parallel workers race and share solutions, so
+the schedule may differ between runs (its phase-1 value does not, once proven optimal).
+`interleave_search` would make that deterministic, but measured on the benchmark it made
+phase 1 eight times slower and phase 2 useless (no large-neighbourhood search), so it is off.
+Everything else (the greedy baseline and hint, table numbers, reasons) is deterministic.
 
 Unplaced reasons, in this order: NO_COMMON_SLOT (the two share no available slot);
 LIMIT_REACHED (a side's placed meetings reached its max_meetings); TIME_LIMIT (phase 1 was not
@@ -53,6 +63,8 @@ from enum import StrEnum
 
 FAIRNESS_WEIGHT = 2
 """Phase 2 weight of the largest per-participant idle count against the total."""
+LARGE = 20_000
+"""(request, slot) booleans above which phase 2 keeps phase 1's choice of requests."""
 
 
 @dataclass(frozen=True)
@@ -570,31 +582,38 @@ def solve(
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
-    if workers > 1:
-        solver.parameters.interleave_search = True
     solver.parameters.max_time_in_seconds = max(time_limit, 0.01)
     code = solver.solve(model)
     name = solver.status_name(code)
     status = _STATUS.get(name, "unknown")
-    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    hint_value = _weight(index, hint) - locked_weight
+    found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    if found and round(solver.objective_value) >= hint_value:
         chosen = {k for k, v in x.items() if solver.boolean_value(v)}
         value = round(solver.objective_value)
-        bound = locked_weight + round(solver.best_objective_bound)
-    else:  # nothing found in time (or an empty model): the greedy schedule stands
+    else:  # nothing (as good as the hint) found in time: the hint stands
         chosen = {(k, p.slot) for k, p in hint.items() if k not in locked}
-        value = _weight(index, hint) - locked_weight
+        value = hint_value
+    if found:
+        bound = locked_weight + round(solver.best_objective_bound)
+    elif lp_bound is not None:
+        bound = locked_weight + lp_bound
+    else:
         bound = _trivial_bound(index)
     if not x:
         status, bound = "optimal", locked_weight
     phase1_seconds = time.perf_counter() - started
 
     phase2_status = "skipped"
-    if x and code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if x and found:
         remaining = (
             phase2_time_limit
             if phase2_time_limit is not None
             else time_limit - (time.perf_counter() - started)
         )
+        compact = _compact(index, {key for key, _ in chosen})
+        if compact is not None and _phase2_cost(index, compact) < _phase2_cost(index, chosen):
+            chosen = compact
         if remaining > 0.05:
             better = _phase2(index, model, x, placed, chosen, occupancy, value, remaining, solver)
             if better is not None:
@@ -635,6 +654,12 @@ def _phase2(index, model, x, placed, chosen, occupancy, value, seconds, solver):
     from ortools.sat.python import cp_model
 
     model.add(sum(index.by_key[k].weight * v for k, v in placed.items()) >= value)
+    if len(x) > LARGE:
+        # A large session: which requests are placed stays as phase 1 chose, only their slots
+        # move; the model shrinks to those requests, which the search needs in the time left.
+        kept = {key for key, _ in chosen}
+        for key, var in placed.items():
+            model.add(var == int(key in kept))
     busy_vars: dict[tuple[int, int], list] = defaultdict(list)
     for (key, slot), var in x.items():
         r = index.by_key[key]
@@ -710,7 +735,7 @@ def _phase2(index, model, x, placed, chosen, occupancy, value, seconds, solver):
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     found = {k for k, v in x.items() if solver.boolean_value(v)}
-    if _phase2_cost(index, occupancy, found) > _phase2_cost(index, occupancy, hinted):
+    if _phase2_cost(index, found) > _phase2_cost(index, hinted):
         return None
     return found, "optimal" if code == cp_model.OPTIMAL else "feasible"
 
@@ -734,7 +759,7 @@ def _lp_bound(n_vars, rows, objective) -> tuple[int | None, list[float]]:
     goal.SetMaximization()
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         return None, []
-    return math.floor(goal.Value() + 1e-6), [c.solution_value() for c in cols]
+    return math.floor(goal.Value() + 1e-3), [c.solution_value() for c in cols]
 
 
 def _rounded(index: _Index, values: dict[tuple[int, int], float]) -> dict[int, Placement]:
@@ -763,6 +788,24 @@ def _rounded(index: _Index, values: dict[tuple[int, int], float]) -> dict[int, P
     return placements
 
 
+def _compact(index: _Index, keys: set[int]) -> set[tuple[int, int]] | None:
+    """The same requests placed again first-fit (each in its earliest free common slot), the
+    hardest to place first: a schedule of the same weight that packs each day's meetings
+    together, or None if first-fit cannot place them all."""
+    occupancy = _Occupancy(index, _locked_placements(index))
+    requests = sorted(
+        (index.by_key[k] for k in keys), key=lambda r: (len(index.common(r)), -r.weight, r.key)
+    )
+    chosen = set()
+    for r in requests:
+        slot = next((s for s in index.common(r) if occupancy.tables_free(r, s)), None)
+        if slot is None:
+            return None
+        occupancy.add(r, Placement(slot, occupancy.tables_free(r, slot)[0]))
+        chosen.add((r.key, slot))
+    return chosen
+
+
 def _at_least(model, var, busy) -> None:
     """var >= busy, busy being 1, [] (never busy) or variables of which at most one is true."""
     if busy == 1:
@@ -772,7 +815,7 @@ def _at_least(model, var, busy) -> None:
             model.add_implication(b, var)
 
 
-def _phase2_cost(index: _Index, occupancy: _Occupancy, chosen: set[tuple[int, int]]) -> int:
+def _phase2_cost(index: _Index, chosen: set[tuple[int, int]]) -> int:
     placements = {k: Placement(*v) for k, v in ((r.key, r.locked) for r in index.locked)}
     for key, slot in chosen:
         placements[key] = Placement(slot, 0)
