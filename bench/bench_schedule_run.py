@@ -5,7 +5,7 @@ meeting where it is and writes only the run). Prints figures; asserts only that 
 placed what it says and that the second run rewrote nothing.
 
 Generated sessions with a fixed seed: two days of 20-minute slots (09:00-13:00 and
-14:00-18:00, 24 slots), half the participants on each side, each delegate asking for
+14:00-18:00: 24 slots a day), half the participants on each side, each delegate asking for
 visitors at random, every request accepted.
 
 Runs on its own temporary SQLite database: `.venv/bin/python bench/bench_schedule_run.py`
