@@ -1,8 +1,8 @@
-"""The coordinators' matchmaking pages: the setup (setup_urls.py) and, once merged, the
-scheduler's (run_urls.py)."""
+"""The coordinators' matchmaking pages: the setup (setup_urls.py) and the scheduler's
+(run_urls.py). The participants' pages are apart, in public_urls.py."""
 
-from matchmaking import setup_urls
+from matchmaking import run_urls, setup_urls
 
 app_name = "matchmaking"
 
-urlpatterns = setup_urls.urlpatterns
+urlpatterns = setup_urls.urlpatterns + run_urls.urlpatterns

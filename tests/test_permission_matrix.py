@@ -140,17 +140,29 @@ def _failed_digest(w) -> dict:
 
 
 def _b2b_participant(w) -> dict:
-    """The token of a visitor of a B2B session of mission A (made once per world)."""
-    if not hasattr(w, "participant_a"):
-        from delegations.models import Person
-        from matchmaking.models import Session
-        from matchmaking.services import participant_add_visitor, session_save
-
-        session = session_save(session=Session(mission=w.mission_a, title="B2B of A"))
-        w.participant_a = participant_add_visitor(
-            session=session, person=Person.objects.get(pk=w.partner_a.pk)
-        )
+    """The token of A's delegate in A's B2B session."""
     return {"token": w.participant_a.token}
+
+
+def _b2b(w) -> dict:
+    return _session(w)
+
+
+def _b2b_meeting(w) -> dict:
+    """A meeting of A's session placed by the scheduler (greedy), not published (made once
+    per world): A's delegate meets a second visitor."""
+    if not hasattr(w, "b2b_meeting_a"):
+        from matchmaking.scheduling import schedule_run
+
+        visitor = mm_services.participant_add_visitor(session=w.session_a, person=make_person())
+        request = mm_services.request_create(
+            requester=w.participant_a, requested=visitor, by_coordinator=True
+        )
+        mm_services.request_decide(request=request, accept=True, by_coordinator=True)
+        schedule_run(session=w.session_a, method="greedy")
+        request.refresh_from_db()
+        w.b2b_meeting_a = request.meeting
+    return {**_session(w), "meeting": w.b2b_meeting_a.pk}
 
 
 # A page of mission A: its coordinators and superusers only; anyone else 404 (never reveal it).
@@ -458,6 +470,14 @@ TABLE: dict[str, Row] = {
     "versions:list": Row(kwargs=_mission, get=MISSION_PAGE, post=POST_ONLY_GET),
     "versions:compare": Row(kwargs=_mission, get=MISSION_PAGE, post=POST_ONLY_GET),
     "versions:digest_resend": Row(kwargs=_failed_digest, get=POST_ONLY_GET, post=MISSION_ACTION),
+    # --- B2B matchmaking, the run pages (matchmaking/run_urls.py) ---
+    # Posted empty: "choose a method", nothing scheduled.
+    "matchmaking:run": Row(kwargs=_b2b, get=MISSION_PAGE, post=MISSION_FORM_POST),
+    "matchmaking:hall_plan": Row(kwargs=_b2b, get=MISSION_PAGE, post=POST_ONLY_GET),
+    # The meeting took place (2025): marked as a no-show.
+    "matchmaking:no_show": Row(kwargs=_b2b_meeting, get=POST_ONLY_GET, post=MISSION_ACTION),
+    # Every slot is past: nothing to choose, "this field is required", nothing moved.
+    "matchmaking:reschedule": Row(kwargs=_b2b_meeting, get=MISSION_PAGE, post=MISSION_FORM_POST),
     # --- the admin: a sample (see the module's docstring) ---
     "admin:index": Row(get=ADMIN_ONLY, post=ADMIN_ONLY),
     # A logged-in superuser's GET is sent on to the index; everyone else sees the form (an
