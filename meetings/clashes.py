@@ -30,6 +30,8 @@ class Slot:
     venue_name: str = ""
     attendee_ids: frozenset[int] = frozenset()
     cancelled: bool = False
+    # Venues at one address are one place: no travel time between the tables of a hall.
+    place: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,13 @@ class MissionWindow:
         )
 
 
+def place_of(address: str | None, city: str | None) -> str:
+    """One key for the venues at the same street address (the tables of a B2B hall); empty
+    when the address is not given (then only the same venue counts as the same place)."""
+    address = " ".join((address or "").split()).casefold()
+    return f"{address}|{' '.join((city or '').split()).casefold()}" if address else ""
+
+
 def slot_from_meeting(meeting, key: int | None = None) -> Slot:
     """From a Meeting whose venue and attendees are already loaded (with_details())."""
     return Slot(
@@ -79,6 +88,7 @@ def slot_from_meeting(meeting, key: int | None = None) -> Slot:
         venue_name=meeting.venue.name if meeting.venue_id else "",
         attendee_ids=frozenset(member.pk for member in meeting.attendees.all()),
         cancelled=meeting.status == "cancelled",
+        place=place_of(meeting.venue.address, meeting.venue.city) if meeting.venue_id else "",
     )
 
 
@@ -219,6 +229,8 @@ def _tight_buffers(
     ordered = sorted(member_slots, key=lambda s: (s.start, s.end, s.key))
     for before, after in zip(ordered, ordered[1:], strict=False):
         if before.venue_id is None or after.venue_id is None or before.venue_id == after.venue_id:
+            continue
+        if before.place and before.place == after.place:
             continue
         gap = after.start - before.end
         if timedelta(0) <= gap < buffer:

@@ -21,6 +21,7 @@ from meetings.clashes import (
     Slot,
     Stay,
     find_clashes,
+    place_of,
     slot_from_meeting,
     stay_from_member,
 )
@@ -54,7 +55,16 @@ def mission_summaries(missions: list[Mission]) -> dict[int, MissionSummary]:
         return summaries
     meeting_rows = list(
         Meeting.objects.filter(mission_id__in=by_id).values(
-            "id", "mission_id", "title", "start", "end", "venue_id", "venue__name", "status"
+            "id",
+            "mission_id",
+            "title",
+            "start",
+            "end",
+            "venue_id",
+            "venue__name",
+            "status",
+            "venue__address",
+            "venue__city",
         )
     )
     attendee_rows = Meeting.attendees.through.objects.filter(
@@ -97,6 +107,7 @@ def mission_summaries(missions: list[Mission]) -> dict[int, MissionSummary]:
                 venue_name=row["venue__name"] or "",
                 attendee_ids=frozenset(attendees.get(row["id"], ())),
                 cancelled=row["status"] == Meeting.Status.CANCELLED,
+                place=place_of(row["venue__address"], row["venue__city"]),
             )
         )
     for pk, mission in by_id.items():
@@ -270,6 +281,7 @@ def candidate_warnings(
             venue_name=venue.name if venue else "",
             attendee_ids=frozenset(member.pk for member in attendees),
             cancelled=cancelled,
+            place=place_of(venue.address, venue.city) if venue else "",
         )
     )
     warnings = find_clashes(

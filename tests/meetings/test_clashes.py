@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from meetings.clashes import MissionWindow, Slot, Stay, find_clashes
+from meetings.clashes import MissionWindow, Slot, Stay, find_clashes, place_of
 from meetings.planning import candidate_warnings, mission_agenda
 from tests.builders import local, make_meeting, make_member, make_mission, make_person, make_venue
 
@@ -212,3 +212,51 @@ def test_candidate_warnings_leave_out_the_meeting_being_edited():
     )
     assert moved == []
     assert [w.message for w in new] == ["Maria Rossi is also in “Rivian” (14:00–15:00)."]
+
+
+def test_tables_of_one_hall_need_no_travel_time_between_them():
+    hall = place_of("Corso Unità d'Italia 40", "Torino")
+    slots = [
+        Slot(1, "B2B 1", at(22, 9), at(22, 9, 20), 7, "Table 1", frozenset([1]), place=hall),
+        Slot(2, "B2B 2", at(22, 9, 20), at(22, 9, 40), 8, "Table 2", frozenset([1]), place=hall),
+        # The same address written differently is the same place; another street is not.
+        Slot(
+            3,
+            "B2B 3",
+            at(22, 9, 40),
+            at(22, 10),
+            9,
+            "Table 3",
+            frozenset([1]),
+            place=place_of(" corso unità d'italia  40", "TORINO"),
+        ),
+        Slot(
+            4,
+            "Visit",
+            at(22, 10, 10),
+            at(22, 11),
+            10,
+            "Plant",
+            frozenset([1]),
+            place=place_of("Via Nizza 1", "Torino"),
+        ),
+    ]
+    warnings = find_clashes(WINDOW, slots, [ALICE])
+    assert sorted(warnings) == [3, 4]
+    assert [w.code for w in warnings[4]] == ["tight_buffer"]
+
+
+@pytest.mark.django_db
+def test_the_agenda_knows_two_venues_at_one_address_are_one_place():
+    mission = make_mission()
+    member = make_member(mission, make_person(first_name="Maria", last_name="Rossi"))
+    tables = [make_venue(mission, name=f"Table {n}", address="1 Hall Way") for n in (1, 2)]
+    for n, table in enumerate(tables):
+        make_meeting(
+            mission,
+            local(mission, 2025, 4, 22, 9, 20 * n),
+            local(mission, 2025, 4, 22, 9, 20 * n + 20),
+            attendees=[member],
+            venue=table,
+        )
+    assert mission_agenda(mission).warnings == {}
