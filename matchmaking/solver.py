@@ -45,8 +45,9 @@ Determinism: with `workers=1` (the default) CP-SAT searches sequentially with `r
 = seed, so the same problem and seed give the same placements whenever no wall-clock limit
 interrupts a phase: phase 1 ends proven optimal, phase 2 ends after an idle round. When the
 time limit stops a phase, the result is the best found by then, and how far the search got
-depends on the machine's speed and load. With `workers>1` the parallel workers race and share solutions, so
-the schedule may differ between runs (its phase-1 value does not, once proven optimal).
+depends on the machine's speed and load. With `workers>1` the parallel workers race and
+share solutions, so the schedule may differ between runs (its phase-1 value does not, once
+proven optimal).
 `interleave_search` would make that deterministic, but measured on the benchmark it made
 phase 1 eight times slower and phase 2 useless (no large-neighbourhood search), so it is off.
 Everything else (the greedy baseline and hint, table numbers, reasons) is deterministic.
