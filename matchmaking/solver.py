@@ -66,6 +66,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported on first use at run time: it is heavy
+    from ortools.sat.python import cp_model
 
 FAIRNESS_WEIGHT = 2
 """Phase 2 weight of the largest per-participant idle count against the total."""
@@ -651,7 +655,17 @@ def solve(
     )
 
 
-def _phase2(index, model, x, placed, chosen, occupancy, value, seconds, solver):
+def _phase2(
+    index: _Index,
+    model: cp_model.CpModel,
+    x: dict[tuple[int, int], cp_model.IntVar],
+    placed: dict[int, cp_model.IntVar],
+    chosen: set[tuple[int, int]],
+    occupancy: _Occupancy,
+    value: int,
+    seconds: float,
+    solver: cp_model.CpSolver,
+) -> tuple[set[tuple[int, int]], str] | None:
     """Idle gaps minimised on the phase-1 model, its placed weight held at `value`.
 
     Returns (chosen (request, slot) pairs, status) or None when nothing better was found.
