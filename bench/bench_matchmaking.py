@@ -115,6 +115,11 @@ def main() -> None:
         f"{'w.greedy':>9}{'w.cp-sat':>9}{'bound':>7}{'status':>10}{'gap':>7}{'s p1+p2':>13}"
         f"{'p2':>9}{'idle g':>11}{'idle cp':>11}"
     )
+    print(
+        "greedy/cp-sat: requests placed; w.: weighted (must 3, mutual 2, other 1); bound and"
+        " status: CP-SAT phase 1; s: seconds of phase 1 + phase 2; p2: phase 2 status;"
+        " idle: idle slots per participant, mean/max"
+    )
     print(head)
     for name in chosen:
         people, per_day, requests, tables = INSTANCES[name]

@@ -36,12 +36,18 @@ violation; the tests run it on random instances):
    fewer gaps, the same requests placed again first-fit (which packs days together). If phase
    2 finds nothing better, that start is kept (`phase2_status` "skipped").
 
+Phase 2 seldom proves optimality (the gaps' bound is weak), so it runs in rounds limited by
+CP-SAT's deterministic time (a count of work, not seconds), each round from the best schedule
+so far, and stops after a round that finds nothing better or when its time is up: small
+sessions finish well before their time limit.
+
 Determinism: with `workers=1` (the default) CP-SAT searches sequentially with `random_seed`
-= seed, so the same problem and seed give the same placements whenever each phase ends on its
-own (proven optimal) before its time limit, as small sessions do. When a time limit stops a
-phase, the result is the best found by then, and how far the search got depends on the
-machine's speed and load. With `workers>1` the parallel workers race and share solutions, so
-the schedule may differ between runs (its phase-1 value does not, once proven optimal).
+= seed, so the same problem and seed give the same placements whenever no wall-clock limit
+interrupts a phase: phase 1 ends proven optimal, phase 2 ends after an idle round. When the
+time limit stops a phase, the result is the best found by then, and how far the search got
+depends on the machine's speed and load. With `workers>1` the parallel workers race and
+share solutions, so the schedule may differ between runs (its phase-1 value does not, once
+proven optimal).
 `interleave_search` would make that deterministic, but measured on the benchmark it made
 phase 1 eight times slower and phase 2 useless (no large-neighbourhood search), so it is off.
 Everything else (the greedy baseline and hint, table numbers, reasons) is deterministic.
@@ -60,9 +66,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported on first use at run time: it is heavy
+    from ortools.sat.python import cp_model
 
 FAIRNESS_WEIGHT = 2
 """Phase 2 weight of the largest per-participant idle count against the total."""
+PHASE2_ROUND = 1.0
+"""Least deterministic time (about seconds) of one round of phase 2; see `_phase2`."""
 LARGE = 20_000
 """(request, slot) booleans above which phase 2 keeps phase 1's choice of requests."""
 
@@ -643,7 +655,17 @@ def solve(
     )
 
 
-def _phase2(index, model, x, placed, chosen, occupancy, value, seconds, solver):
+def _phase2(
+    index: _Index,
+    model: cp_model.CpModel,
+    x: dict[tuple[int, int], cp_model.IntVar],
+    placed: dict[int, cp_model.IntVar],
+    chosen: set[tuple[int, int]],
+    occupancy: _Occupancy,
+    value: int,
+    seconds: float,
+    solver: cp_model.CpSolver,
+) -> tuple[set[tuple[int, int]], str] | None:
     """Idle gaps minimised on the phase-1 model, its placed weight held at `value`.
 
     Returns (chosen (request, slot) pairs, status) or None when nothing better was found.
@@ -730,14 +752,32 @@ def _phase2(index, model, x, placed, chosen, occupancy, value, seconds, solver):
         model.add_hint(var, any(k == key for k, _ in hinted))
     for var, v in hints:
         model.add_hint(var, v)
-    solver.parameters.max_time_in_seconds = seconds
-    code = solver.solve(model)
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    found = {k for k, v in x.items() if solver.boolean_value(v)}
-    if _phase2_cost(index, found) > _phase2_cost(index, hinted):
-        return None
-    return found, "optimal" if code == cp_model.OPTIMAL else "feasible"
+    # The gaps' LP bound is weak, so the search seldom proves optimality and would use all of
+    # its time: it runs in rounds of deterministic time (the same work on any machine), each
+    # from the best schedule so far, and stops after a round that found nothing better.
+    deadline = time.perf_counter() + seconds
+    solver.parameters.max_deterministic_time = max(PHASE2_ROUND, seconds / 6)
+    best, best_cost, status = hinted, _phase2_cost(index, hinted), None
+    while (left := deadline - time.perf_counter()) > 0.05:
+        solver.parameters.max_time_in_seconds = left
+        code = solver.solve(model)
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            break
+        found = {k for k, v in x.items() if solver.boolean_value(v)}
+        cost = _phase2_cost(index, found)
+        if code == cp_model.OPTIMAL:
+            if cost <= best_cost:
+                best, status = found, "optimal"
+            break
+        if cost >= best_cost:
+            break
+        best, best_cost, status = found, cost, "feasible"
+        model.clear_hints()
+        for i in range(len(model.proto.variables)):
+            var = model.get_int_var_from_proto_index(i)
+            model.add_hint(var, solver.value(var))
+    solver.parameters.max_deterministic_time = float("inf")
+    return None if status is None else (best, status)
 
 
 def _lp_bound(n_vars, rows, objective) -> tuple[int | None, list[float]]:
