@@ -38,8 +38,10 @@ bind = [address for address in bind if address]
 workers = _env_int("WEB_CONCURRENCY", min(2 * (os.cpu_count() or 1) + 1, 8))
 
 # A request slower than this is a bug (dates are bounded, so are pages): the worker is
-# replaced rather than left pinned.
-timeout = _env_int("GUNICORN_TIMEOUT", 30)
+# replaced rather than left pinned. The slowest legitimate request is a B2B "Schedule" press:
+# the solver's time limit (at most matchmaking.models.MAX_SOLVER_SECONDS = 120 s) plus writing
+# the meetings, hence 180 s.
+timeout = _env_int("GUNICORN_TIMEOUT", 180)
 graceful_timeout = _env_int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = 5
 # Recycle workers now and then, not all at once.
