@@ -15,6 +15,7 @@ from datetime import date, time
 from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
@@ -198,9 +199,9 @@ def b2b_rows(report: MissionReport) -> list[list]:
             _("Session"),
             _("Visiting participants"),
             _("Delegation participants"),
-            _("Requested"),
-            _("Accepted"),
-            _("Declined"),
+            pgettext("request counts", "Requested"),
+            pgettext("request counts", "Accepted"),
+            pgettext("request counts", "Declined"),
             _("Waiting"),
             _("Scheduled"),
             _("Held"),
