@@ -23,6 +23,7 @@ from django.utils import translation
 from meetings import ical
 from meetings.calendars import CACHE_SECONDS, FORMAT_VERSION
 from releases.services import parse_iso
+from releases.snapshot import event_digest
 
 logger = logging.getLogger(__name__)
 
@@ -30,10 +31,10 @@ logger = logging.getLogger(__name__)
 last_build = {"kept": 0, "built": 0}
 
 
-def _key(entry: dict, names: tuple, variant: tuple, language: str) -> str:
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(repr((FORMAT_VERSION, language, variant, names, entry)).encode())
-    return "vevent:" + digest.hexdigest()
+def _variant_key(language: str, zone: str, variant: tuple) -> str:
+    digest = hashlib.blake2b(digest_size=8)
+    digest.update(repr((FORMAT_VERSION, language, zone, variant)).encode())
+    return digest.hexdigest()
 
 
 def build(
@@ -42,29 +43,31 @@ def build(
     mission,
     entries: list[dict],
     snapshot: dict,
+    digests: dict[str, str],
     stamp,
     language: str,
     variant: Callable[[dict], tuple],
     make_event: Callable[[dict], ical.EventData],
     url: Callable[[dict], str | None],
-    names: bool,
 ) -> bytes:
-    """Join a feed from kept events, making (and keeping) only those not kept yet."""
+    """Join a feed from kept events, making (and keeping) only those not kept yet.
+
+    `digests`: the version's {uid: releases.snapshot.event_digest} (stored at publication;
+    computed here for a version without them). An event's key is its entry's digest and the
+    digest of the reader's variant, the language, the zone and FORMAT_VERSION (a feed has one
+    or two variants: hashed once each, not once per event)."""
     members = snapshot["members"] if snapshot else {}
+    variants: dict[tuple, str] = {}
     order = []
     for entry in entries:
-        people = (
-            tuple(
-                (members[str(pk)]["last_name"], members[str(pk)]["first_name"])
-                for pk in entry["attendees"]
-                if str(pk) in members
-            )
-            if names
-            else ()
-        )
-        key = _key(entry, people, variant(entry), language)
+        digest = digests.get(entry["uid"]) or event_digest(entry, members)
+        shape = variant(entry)
+        suffix = variants.get(shape)
+        if suffix is None:
+            suffix = variants[shape] = _variant_key(language, mission.timezone, shape)
         # The snapshot's instants are fixed-width UTC ("2025-04-22T12:00:00Z"): as strings they
         # sort as the instants do, without parsing two thousand of them.
+        key = f"ev:{digest}{suffix}"
         order.append(((entry["start"], entry["end"], entry["title"], entry["pk"]), entry, key))
     order.sort(key=lambda row: row[0])
     try:
