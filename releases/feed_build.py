@@ -4,10 +4,11 @@ local memory otherwise); a feed is the calendar's head, the VTIMEZONE and the ke
 joined (meetings.ical.join_feed), byte-identical to the cold build (published.*_cold; tests
 compare both for every feed kind).
 
-Why it is safe: the key is a hash of everything the event's bytes are made of — the entry as
-published (times, title, status, venue, partners, sequence, last change), the attendees' names
-as published, the reader's variant (names or organisations only, the delegate's link, whether
-the meeting is cancelled for them), the language and FORMAT_VERSION. A different input is a
+Why it is safe: the key is made of everything the event's bytes are made of: the digest of the
+entry as published with its attendees' names (releases.snapshot.event_digest, stored with the
+version at publication: versions are never edited), and the digest of the reader's variant
+(names or organisations only, the delegate's link, whether the meeting is cancelled for them),
+the language, the mission's zone (the TZID) and FORMAT_VERSION. A different input is a
 different key, so nothing is ever invalidated by hand and a stale event cannot be served.
 DTSTAMP (the version's instant, the same in every event) is spliced in when joining, so a new
 publication reuses every unchanged event.
