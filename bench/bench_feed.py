@@ -142,9 +142,10 @@ def floor_component(mission: Mission):
 
 
 def forget() -> None:
-    """Nothing kept: the events, and the memos of the calendar writer (per zone: the
-    VTIMEZONE, the TZID form; the property order)."""
+    """Nothing kept: the events (the cache and the process's memo), and the memos of the
+    calendar writer (per zone: the VTIMEZONE, the TZID form; the property order)."""
     cache.clear()
+    feed_build.forget()
     for memo in (
         ical._zone_form,
         ical._event_order,

@@ -29,6 +29,12 @@ def _feeds(mission, member) -> dict[str, tuple[bytes, bytes]]:
     return out
 
 
+def _forget() -> None:
+    """Nothing kept: neither in the cache nor in this process's memo."""
+    cache.clear()
+    feed_build.forget()
+
+
 def _event_count(body: bytes) -> int:
     return body.count(b"BEGIN:VEVENT")
 
@@ -45,7 +51,7 @@ def test_incremental_feeds_are_the_cold_bytes_before_and_after_a_change(world, e
             attendees=[mario],
         )
     publish(mission, note="With visits")
-    cache.clear()
+    _forget()
     before = _feeds(mission, mario)
     for kind, (incremental, cold) in before.items():
         assert incremental == cold, kind
@@ -77,7 +83,7 @@ def test_after_one_change_only_that_event_is_made_again(world):  # noqa: F811
         )
     publish(mission)
     programme = published.programme_candidates(mission.feed_token, token_shaped=True)[0]
-    cache.clear()
+    _forget()
     published.mission_feed_bytes(programme, language="en", public=False)
     assert feed_build.last_build == {"kept": 0, "built": 21}
     edit_title(world)
@@ -108,8 +114,10 @@ def test_with_redis_the_kept_events_give_the_same_bytes(world, settings):  # noq
     mission, mario, *_ = world
     with override_settings(CACHES=redis, REDIS_URL="redis://127.0.0.1:6379/0"):
         try:
+            feed_build.forget()
             first = _feeds(mission, mario)
             assert feed_build.last_build["kept"] == 0
+            feed_build.forget()  # a second process: what it finds, it finds in Redis
             second = _feeds(mission, mario)
             assert feed_build.last_build["built"] == 0
             for kind, (incremental, cold) in second.items():
@@ -205,7 +213,7 @@ def test_a_version_without_stored_digests_builds_the_same_bytes_from_the_same_ke
     from releases.models import ProgrammeVersion
 
     mission, mario, *_ = world
-    cache.clear()
+    _forget()
     first = _feeds(mission, mario)
     ProgrammeVersion.objects.filter(pk=_version(mission).pk).update(event_digests={})
     second = _feeds(mission, mario)
@@ -220,7 +228,7 @@ def test_a_new_mission_timezone_remakes_every_event(world):  # noqa: F811
     from missions.services import mission_save
 
     mission, mario, *_ = world
-    cache.clear()
+    _forget()
     _feeds(mission, mario)
     mission.refresh_from_db()
     mission.timezone = "Europe/Rome"
@@ -238,7 +246,7 @@ def test_a_fresh_process_gives_the_same_bytes(world):  # noqa: F811
 
     mission, mario, *_ = world
     first = _feeds(mission, mario)
-    cache.clear()
+    _forget()
     ical._zone_form.cache_clear()
     ical._event_order.cache_clear()
     second = _feeds(mission, mario)
@@ -289,3 +297,43 @@ def test_events_read_from_light_objects_say_what_the_models_say(world):  # noqa:
     ).partners
     # Contacts of an organisation not met are listed on their own, by last name.
     assert lines == ("Ford", "Bo Kim (Consultant)", "Ann Lee (CTO, Stellantis)")
+
+
+def test_the_process_memo_serves_kept_events_without_the_cache(world, monkeypatch, caplog):  # noqa: F811
+    """A second poll in the same process finds every event in its memo: no cache lookup (so a
+    Redis that went down meanwhile is not even noticed), the same bytes."""
+    mission, mario, *_ = world
+    _forget()
+    programme = published.programme_candidates(mission.feed_token, token_shaped=True)[0]
+    first = published.mission_feed_bytes(programme, language="en", public=False)
+
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(cache, "get_many", down)
+    again = published.mission_feed_bytes(programme, language="en", public=False)
+    assert feed_build.last_build == {"kept": 1, "built": 0}
+    assert again == first
+    assert "feed cache unavailable" not in caplog.text
+
+
+def test_the_process_memo_is_bounded_and_forgets_the_least_recent(world, monkeypatch):  # noqa: F811
+    mission, mario, *_ = world
+    for n in range(6):
+        make_meeting(
+            mission,
+            local(mission, 2025, 4, 24, 8 + n),
+            local(mission, 2025, 4, 24, 9 + n),
+            title=f"Visit {n}",
+        )
+    publish(mission)
+    _forget()
+    monkeypatch.setattr(feed_build, "MEMO_EVENTS", 4)
+    programme = published.programme_candidates(mission.feed_token, token_shaped=True)[0]
+    first = published.mission_feed_bytes(programme, language="en", public=False)
+    assert len(feed_build._memo) == 4
+    cache.clear()  # what the memo lost is made again, the rest comes from it
+    again = published.mission_feed_bytes(programme, language="en", public=False)
+    assert again == first
+    assert feed_build.last_build["built"] == 7 - 4
+    assert len(feed_build._memo) == 4
