@@ -28,7 +28,7 @@ class ProgrammeVersionQuerySet(models.QuerySet):
 
     def without_snapshot(self) -> "ProgrammeVersionQuerySet":
         """For bars and lists: the JSON may weigh hundreds of kilobytes."""
-        return self.defer("snapshot", "changes")
+        return self.defer("snapshot", "changes", "event_digests")
 
     def with_pending(self) -> "ProgrammeVersionQuerySet":
         """Annotate `pending`: how many meetings of the mission differ from this version
@@ -47,7 +47,7 @@ class ProgrammeVersionQuerySet(models.QuerySet):
 
         # Settled at its publication, or at a later "discard".
         since = Coalesce(OuterRef("settled_at"), OuterRef("published_at"))
-        return self.defer("snapshot", "changes").annotate(
+        return self.defer("snapshot", "changes", "event_digests").annotate(
             changed=count(updated__gt=since),
             kept=count(created__lte=since),
         )
@@ -83,6 +83,11 @@ class ProgrammeVersion(models.Model):
     # The working programme matched this version at this instant: its publication, or a
     # later "discard unpublished changes". Meetings saved after it are pending.
     settled_at = models.DateTimeField(_("settled"), null=True, blank=True)
+    # {uid: digest of what the meeting's calendar event is made of} (releases.snapshot.
+    # event_digests), written with the snapshot: the feeds key their kept events on it
+    # without hashing a thousand entries per poll. Versions are never edited; an empty one
+    # (a version from before it existed) is computed when read.
+    event_digests = models.JSONField(_("event digests"), default=dict, blank=True, editable=False)
 
     objects = ProgrammeVersionQuerySet.as_manager()
 

@@ -24,7 +24,7 @@ from missions.models import Mission, Venue
 from missions.services import mission_save
 from releases import changes, digests
 from releases.models import ProgrammeVersion
-from releases.snapshot import FORMAT
+from releases.snapshot import FORMAT, event_digests
 
 # The history records of what a discard changed say why (see missions/history.py).
 DISCARDED = gettext_lazy("Unpublished changes discarded")
@@ -294,6 +294,7 @@ def programme_publish(
         ),
         meeting_count=sum(1 for m in snapshot["meetings"].values() if not m["deleted"]),
         settled_at=now,
+        event_digests=event_digests(snapshot),
     )
     version.full_clean(exclude=["mission", "published_by"])
     try:

@@ -46,4 +46,27 @@ A contact's "organisation" is what `Person.title_line` shows (short name or name
 Internal fields (internal notes, outcomes) are never in a snapshot.
 """
 
+import hashlib
+import json
+
 FORMAT = 1
+
+
+def event_digest(entry: dict, members: dict) -> str:
+    """What a meeting's calendar event is made of in a version, hashed: its entry and its
+    attendees' names as published. Canonical JSON (sorted keys), so the digest of an entry
+    read back from the database (PostgreSQL's jsonb reorders keys) is the one computed at
+    publication. The feeds key kept events on it (releases/feed_build.py)."""
+    names = [
+        [members[str(pk)]["last_name"], members[str(pk)]["first_name"]]
+        for pk in entry["attendees"]
+        if str(pk) in members
+    ]
+    text = json.dumps([entry, names], sort_keys=True, separators=(",", ":"))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def event_digests(snapshot: dict) -> dict[str, str]:
+    """{uid: event_digest} of every meeting of a snapshot (stored with the version)."""
+    members = snapshot["members"]
+    return {uid: event_digest(entry, members) for uid, entry in snapshot["meetings"].items()}
