@@ -19,6 +19,7 @@ from delegations.models import DelegationMember, Organisation, Person
 from delegations.services import delegation_add_member, organisation_save, person_save
 from matchmaking import services
 from matchmaking.models import MeetingRequest, Participant, Session, SessionBreak, SessionDay
+from matchmaking.scheduling import schedule_run
 from missions.models import Mission
 
 DATA = Path(__file__).with_name("demo_vtm_torino_2026.toml")
@@ -161,20 +162,13 @@ def load_demo_matchmaking(missions: list[Mission], report=lambda message: None) 
     scheduled = False
     if not session.runs.exists():
         try:
-            # Lazily: the scheduler's bridge (matchmaking/scheduling.py) imports the solver.
-            from matchmaking.scheduling import schedule_run
-        except ImportError:
-            # The scheduler is not in this build yet: the session waits for a coordinator.
-            report(f"{mission.slug}: B2B session not scheduled (no scheduler)")
+            run = schedule_run(session=session, method="cp-sat", seed=0, time_limit=10)
+        except ValidationError as error:
+            # `make run` must still start: say why, leave the session to a coordinator.
+            report(f"{mission.slug}: B2B session not scheduled: {'; '.join(error.messages)}")
         else:
-            try:
-                run = schedule_run(session=session, method="cp-sat", seed=0, time_limit=10)
-            except ValidationError as error:
-                # `make run` must still start: say why, leave the session to a coordinator.
-                report(f"{mission.slug}: B2B session not scheduled: {'; '.join(error.messages)}")
-            else:
-                scheduled = True
-                report(f"{mission.slug}: B2B schedule: {run.placed} meetings placed ({run.status})")
+            scheduled = True
+            report(f"{mission.slug}: B2B schedule: {run.placed} meetings placed ({run.status})")
     if created or scheduled:
         _publish(mission, report)
 
