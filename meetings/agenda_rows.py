@@ -11,6 +11,7 @@ The markup is the one templates/meetings/includes/meeting_row.html had (classes,
 labels the tests and the CSS use); change them together with tests/meetings/test_agenda_light.py.
 """
 
+import posixpath
 from dataclasses import dataclass
 from datetime import datetime, time
 
@@ -73,8 +74,18 @@ class _Labels:
                 _("Changed since first scheduled: calendars follow once published.")
             ),
             clash_list=_("Clash warnings"),
-            edit_url=reverse("meetings:edit", args=[mission.slug, PLACEHOLDER_PK]),
+            edit_url=_relative(
+                reverse("meetings:edit", args=[mission.slug, PLACEHOLDER_PK]),
+                reverse("meetings:agenda", args=[mission.slug]),
+            ),
         )
+
+
+def _relative(path: str, page: str) -> str:
+    """`path` relative to the agenda page ("../meetings/7/edit/"): 300 rows repeat it, and the
+    mission's slug is long. Only the agenda's own URL renders these rows."""
+    relative = posixpath.relpath(path, start=page)
+    return relative + "/" if path.endswith("/") else relative
 
 
 # Short classes styled in static/css/planner.css: 300 rows repeat them.
@@ -109,7 +120,7 @@ def render_rows(items, *, mission, delegate=None, home_label: str = "") -> SafeS
         home_day = ""
         if home.date() != start.date():
             home_day = format_html(
-                ' <span class="badge text-bg-light border">{}</span>',
+                ' <span class="badge day-badge">{}</span>',
                 formats.date_format(home, "D"),
             )
         cancelled = meeting.status == Meeting.Status.CANCELLED

@@ -139,14 +139,15 @@ def test_a_row_shows_all_a_coordinator_saw(planner, mission):
     assert 'class="list-group-item meeting-row meeting-tentative has-warnings"' in row
     assert '<time datetime="2025-04-22T18:00-04:00">18:00–19:00</time>' in row
     # 18:00 in Detroit is 00:00 the next day in Rome: the day is shown.
-    assert '00:00 Rome <span class="badge text-bg-light border">Wed</span>' in row
+    assert '00:00 Rome <span class="badge day-badge">Wed</span>' in row
     assert '<span class="badge kind-badge kind-dinner">Dinner / networking</span>' in row
     assert '<span class="badge text-bg-warning">?\xa0Tentative</span>' in row
     assert "Huntington Place <span>· 1 Washington Blvd, Pontiac</span>" in row
     assert f"Delegation:</dt> <dd>{member.person.full_name}</dd>" in row
     assert "Partners:</dt> <dd><b>Rivian</b></dd>" in row
     assert 'aria-label="Clash warnings"' in row and "Overlap" in row
-    assert f'href="/missions/{mission.slug}/meetings/{meeting.pk}/edit/"' in row
+    # Relative to the agenda (/missions/<slug>/agenda/): the meeting's edit page.
+    assert f'href="../meetings/{meeting.pk}/edit/"' in row
     assert 'data-version="1"' in row and "data-outcome" not in row
     other_row = rows(agenda(planner, mission))[other.pk]
     assert "Held · interest high" in other_row and "★ Notable" in other_row
