@@ -446,7 +446,7 @@ def contact_feed_version(reader: ContactReader, *, language: str) -> FeedVersion
 
 def contact_feed_bytes(reader: ContactReader, *, language: str) -> bytes:
     """As `member_feed_bytes`, for a partner contact: the same events, kept the same way."""
-    snapshot = snapshot_of(reader.release_id)
+    snapshot, digests = release_of(reader.release_id)
     mission = mission_of(snapshot, reader.mission)
     page = reader.page_url
     return feed_build.build(
@@ -456,12 +456,12 @@ def contact_feed_bytes(reader: ContactReader, *, language: str) -> bytes:
         mission=mission,
         entries=contact_entries(snapshot, reader.person.pk),
         snapshot=snapshot,
+        digests=digests,
         stamp=_published_at(reader),
         language=language,
         variant=lambda entry: ("contact", page, is_cancelled_for(entry, None)),
         make_event=lambda entry: event_of(entry, snapshot, stamp=ical.PLACEHOLDER_STAMP),
         url=lambda entry: f"{page}#meeting-{entry['pk']}",
-        names=True,
     )
 
 
