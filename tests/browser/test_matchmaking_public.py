@@ -3,8 +3,6 @@ B2B link: asks a Piemonte supplier to meet, then accepts a request they received
 Screenshots: screenshots/matchmaking-participant-phone.png, -desktop.png (copied, small, to
 docs/screenshots/ by hand after looking at them)."""
 
-import sys
-import types
 from pathlib import Path
 
 import pytest
@@ -17,7 +15,6 @@ from playwright.sync_api import Browser, expect
 from matchmaking import services
 from matchmaking.models import MeetingRequest, Participant, Session
 from tests.browser.test_csp import Watch
-from tests.matchmaking.test_demo_matchmaking import HAS_SCHEDULER, _first_fit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,13 +33,7 @@ def _strangers(session: Session, visitor: Participant) -> list[Participant]:
     )
 
 
-def test_visitor_asks_to_meet_and_accepts_a_request_on_a_phone(
-    browser: Browser, live_server, monkeypatch
-):
-    if not HAS_SCHEDULER:
-        fake = types.ModuleType("matchmaking.scheduling")
-        fake.schedule_run = _first_fit
-        monkeypatch.setitem(sys.modules, "matchmaking.scheduling", fake)
+def test_visitor_asks_to_meet_and_accepts_a_request_on_a_phone(browser: Browser, live_server):
     call_command("load_demo", verbosity=0)
     session = Session.objects.get(mission__slug="vtm-torino-2026")
     visitor = session.participants.get(person__last_name="Materazzo")

@@ -1,13 +1,13 @@
 """A small B2B session for the participants' side: a Torino mission, two delegation
-participants, three visitors, their requests; helpers to place and publish a meeting the way
-the scheduler does (kind B2B, the table as venue, the visitor as partner contact)."""
+participants, three visitors, their requests; helpers to place a meeting (with the
+scheduler's own parts) and to publish."""
 
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 from django.urls import reverse
 
-from matchmaking import services
+from matchmaking import scheduling, services
 from matchmaking.models import MeetingRequest, Participant, Session, SessionBreak, SessionDay
 from meetings.models import Meeting
 from meetings.services import meeting_schedule
@@ -103,38 +103,23 @@ def feed(participant: Participant) -> str:
 def place(
     request: MeetingRequest, start, *, minutes: int = 20, table: int = 0, **fields
 ) -> Meeting:
-    """A meeting for an accepted request, as the scheduler makes it."""
+    """A meeting for an accepted request at a chosen time and table, made by the scheduler's
+    own parts (matchmaking/scheduling.py: its title, description, table venue and people)."""
     session = request.session
-    delegation, visiting = sorted(
-        (request.requester, request.requested), key=lambda p: p.side != "delegation"
-    )
-    tables = list(session.tables.all())
-    venue = tables[table].venue
-    if venue is None:
-        from missions.models import Venue
-        from missions.services import venue_save
-
-        venue = venue_save(
-            venue=Venue(mission=session.mission, name=f"{session.title} · {tables[table].name}")
-        )
-        tables[table].venue = venue
-        services.table_save(table=tables[table])
+    built = scheduling.build_problem(session)
+    pair = next(p for p in built.pairs.values() if request.pk in p.request_ids)
     meeting = meeting_schedule(
         mission=session.mission,
         start=start,
         end=start + timedelta(minutes=minutes),
-        title=f"B2B: {visiting.person.organisation} · {delegation.person}",
+        title=scheduling.meeting_title(pair),
         kind=Meeting.Kind.B2B,
-        venue=venue,
-        attendees=[delegation.member],
-        partner_organisations=[visiting.person.organisation],
-        partner_contacts=[visiting.person],
+        venue=scheduling.table_venue(built.tables[table], built.session),
+        description=scheduling.meeting_description(pair),
+        **scheduling._people(pair),
         **fields,
     )
-    MeetingRequest.objects.filter(
-        requester__in=[request.requester, request.requested],
-        requested__in=[request.requester, request.requested],
-    ).update(meeting=meeting)
+    MeetingRequest.objects.filter(pk__in=pair.request_ids).update(meeting=meeting)
     return meeting
 
 

@@ -234,21 +234,31 @@ def test_the_list_reads_a_fixed_number_of_queries(
     assert len(response.context["participants"]) == count + 1
 
 
-@pytest.mark.urls("tests.matchmaking.link_urls")
 def test_the_list_and_the_page_give_the_personal_link(
     client, mission, session, coordinator, settings
 ):
     settings.SITE_URL = "https://planner.example.org"
-    visitor = visitor_participant(session)
-    link = f"https://planner.example.org/b2b/{visitor.token}/"
+    visitor = visitor_participant(session, first_name="Giulia", last_name="Ferraris")
+    path = f"/b2b/{visitor.token}/"
+    assert reverse("matchmaking_public:page", args=[visitor.token]) == path
+    link = f"https://planner.example.org{path}"
     assert link in client.get(_url("participants", session)).content.decode()
     page = client.get(_url("participant_edit", session, participant=visitor.pk)).content.decode()
     assert f'value="{link}"' in page
+    client.logout()
+    opened = client.get(path)
+    assert opened.status_code == 200
+    assert "Giulia Ferraris" in opened.content.decode()
+    client.force_login(coordinator)
     client.post(_url("participant_rotate", session, participant=visitor.pk))
     visitor.refresh_from_db()
     page = client.get(_url("participant_edit", session, participant=visitor.pk)).content.decode()
     assert link not in page
-    assert f"https://planner.example.org/b2b/{visitor.token}/" in page
+    new_path = f"/b2b/{visitor.token}/"
+    assert f"https://planner.example.org{new_path}" in page
+    client.logout()
+    assert client.get(path).status_code == 404
+    assert "Giulia Ferraris" in client.get(new_path).content.decode()
 
 
 # --- One participant ------------------------------------------------------------------------
