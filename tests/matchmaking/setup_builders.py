@@ -3,6 +3,8 @@ through the same services as the pages."""
 
 from datetime import date, time
 
+from django.urls import reverse
+
 from matchmaking import services
 from matchmaking.models import Session, SessionBreak, SessionDay
 from tests.builders import (
@@ -56,3 +58,11 @@ def visitor_participant(session, **person_fields):
 
 def coordinator_of(mission):
     return make_coordinator(mission)
+
+
+def session_url(name, session, **kwargs) -> str:
+    """The URL of the coordinators' page `matchmaking:<name>` of `session`."""
+    return reverse(
+        f"matchmaking:{name}",
+        kwargs={"slug": session.mission.slug, "session": session.pk, **kwargs},
+    )

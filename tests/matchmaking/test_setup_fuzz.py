@@ -12,7 +12,13 @@ from delegations.models import DelegationMember, Organisation, Person
 from matchmaking import services
 from matchmaking.models import Absence, MeetingRequest, Participant, Session, SessionDay, Table
 from tests.builders import make_coordinator, make_member
-from tests.matchmaking.setup_builders import add_day, make_session, torino, visitor_participant
+from tests.matchmaking.setup_builders import (
+    add_day,
+    make_session,
+    session_url,
+    torino,
+    visitor_participant,
+)
 from tests.test_fuzz import DATE, FUZZ, INTEGER, TEXT, TIME, maybe
 
 pytestmark = pytest.mark.django_db
@@ -43,13 +49,6 @@ def world(client):
     member = services.participant_add_member(session=session, member=make_member(mission))
     visitor = visitor_participant(session)
     return {"client": client, "session": session, "member": member, "visitor": visitor}
-
-
-def _url(name, session, **kwargs):
-    return reverse(
-        f"matchmaking:{name}",
-        kwargs={"slug": session.mission.slug, "session": session.pk, **kwargs},
-    )
 
 
 def _check(response, before):
@@ -95,7 +94,7 @@ def test_session_form(world, data):
 )
 def test_day_form(world, data):
     before = counts()
-    _check(world["client"].post(_url("day_create", world["session"]), data), before)
+    _check(world["client"].post(session_url("day_create", world["session"]), data), before)
 
 
 @FUZZ
@@ -118,7 +117,7 @@ def test_day_form(world, data):
 )
 def test_visitor_form(world, data, query):
     before = counts()
-    url = _url("visitor_add", world["session"])
+    url = session_url("visitor_add", world["session"])
     assert world["client"].get(url, {"q": query}).status_code < 500
     _check(world["client"].post(url, data), before)
 
@@ -141,7 +140,7 @@ def test_requests_form_and_filters(world, data, filters):
         data["requester"] = str(world["member"].pk)
     if data["requested"] == "":
         data["requested"] = str(world["visitor"].pk)
-    url = _url("requests", world["session"])
+    url = session_url("requests", world["session"])
     assert world["client"].get(url, filters).status_code < 500
     before = counts()
     _check(world["client"].post(url, data), before)
@@ -163,17 +162,20 @@ def test_availability_actions_and_filters(
     session, visitor = world["session"], world["visitor"]
     client = world["client"]
     response = client.post(
-        _url("participant_availability", session, participant=visitor.pk),
+        session_url("participant_availability", session, participant=visitor.pk),
         {"slot": slots, "arrives": arrives, "leaves": leaves},
     )
     assert response.status_code < 500
-    assert client.get(_url("participants", session), {"side": side, "q": query}).status_code < 500
-    assert client.post(_url("tables_add", session), {"count": query}).status_code < 500
+    assert (
+        client.get(session_url("participants", session), {"side": side, "q": query}).status_code
+        < 500
+    )
+    assert client.post(session_url("tables_add", session), {"count": query}).status_code < 500
     request = MeetingRequest.objects.first() or services.request_create(
         requester=world["member"], requested=visitor, by_coordinator=True
     )
     response = client.post(
-        _url("request_action", session, pk=request.pk),
+        session_url("request_action", session, pk=request.pk),
         {"action": action, "version": version, "priority": side},
     )
     assert response.status_code < 500

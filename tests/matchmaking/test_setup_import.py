@@ -9,8 +9,8 @@ from openpyxl import Workbook, load_workbook
 
 from delegations.models import DelegationMember, Organisation, Person
 from matchmaking.models import Participant
-from tests.builders import make_coordinator, make_member, make_organisation, make_person
-from tests.matchmaking.setup_builders import make_session, torino, visitor_participant
+from tests.builders import make_member, make_organisation, make_person
+from tests.matchmaking.setup_builders import make_session, visitor_participant
 
 pytestmark = pytest.mark.django_db
 
@@ -23,20 +23,8 @@ def _upload_dir(settings, tmp_path):
 
 
 @pytest.fixture
-def mission():
-    return torino()
-
-
-@pytest.fixture
 def session(mission):
     return make_session(mission, title="VTM B2B")
-
-
-@pytest.fixture
-def coordinator(client, mission):
-    user = make_coordinator(mission)
-    client.force_login(user)
-    return user
 
 
 def _csv(*lines: str, name="participants.csv") -> SimpleUploadedFile:

@@ -21,6 +21,7 @@ from tests.matchmaking.setup_builders import (
     add_day,
     make_session,
     member_participant,
+    session_url,
     torino,
     visitor_participant,
 )
@@ -29,27 +30,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def mission():
-    return torino()
-
-
-@pytest.fixture
 def session(mission):
     return make_session(mission, title="VTM B2B", slot_minutes=30)
-
-
-@pytest.fixture
-def coordinator(client, mission):
-    user = make_coordinator(mission)
-    client.force_login(user)
-    return user
-
-
-def _url(name, session, **kwargs):
-    return reverse(
-        f"matchmaking:{name}",
-        kwargs={"slug": session.mission.slug, "session": session.pk, **kwargs},
-    )
 
 
 # --- Adding ---------------------------------------------------------------------------------
@@ -62,10 +44,10 @@ def test_adding_delegation_members_not_yet_in(client, mission, session, coordina
     )
     verdi = make_member(mission, make_person(first_name="Luca", last_name="Verdi"))
     already = member_participant(session, first_name="Gia", last_name="Dentro")
-    page = client.get(_url("members_add", session)).content.decode()
+    page = client.get(session_url("members_add", session)).content.decode()
     assert "Anna Rossi (Comau)" in page and "Luca Verdi" in page
     assert "Gia Dentro" not in page
-    response = client.post(_url("members_add", session), {"members": [rossi.pk, verdi.pk]})
+    response = client.post(session_url("members_add", session), {"members": [rossi.pk, verdi.pk]})
     assert response.status_code == 302
     added = Participant.objects.filter(session=session).exclude(pk=already.pk)
     assert {(p.member, p.side) for p in added} == {
@@ -79,7 +61,7 @@ def test_adding_no_member_or_another_missions_member_is_refused(
 ):
     stranger = make_member(torino(slug="other-torino"))
     for data in ({}, {"members": [stranger.pk]}, {"members": ["99999999999999999999"]}):
-        response = client.post(_url("members_add", session), data)
+        response = client.post(session_url("members_add", session), data)
         assert response.status_code == 200
         assert response.context["form"].errors["members"]
     assert not Participant.objects.exists()
@@ -91,12 +73,12 @@ def test_the_visitor_search_shows_directory_people_outside_the_delegation(
     stellantis = make_organisation(name="Stellantis", sector="OEM")
     contact = make_person(first_name="Marie", last_name="Durand", organisation=stellantis)
     member_participant(session, first_name="Marie", last_name="Delegata")
-    page = client.get(_url("visitor_add", session) + "?q=Marie").content.decode()
+    page = client.get(session_url("visitor_add", session) + "?q=Marie").content.decode()
     assert "Marie Durand · Stellantis" in page
     assert "(OEM)" in page
     assert "Marie Delegata" not in page
     response = client.post(
-        _url("visitor_add", session) + "?q=Marie",
+        session_url("visitor_add", session) + "?q=Marie",
         {"person": contact.pk, "offers": "Platforms", "looks_for": "Tier-2 suppliers"},
     )
     assert response.status_code == 302
@@ -110,14 +92,14 @@ def test_the_visitor_search_shows_directory_people_outside_the_delegation(
 
 def test_a_delegation_member_cannot_be_added_as_a_visitor(client, mission, session, coordinator):
     member = make_member(mission)
-    response = client.post(_url("visitor_add", session), {"person": member.person.pk})
+    response = client.post(session_url("visitor_add", session), {"person": member.person.pk})
     assert "Select a valid choice" in response.context["form"].errors["person"][0]
     assert not Participant.objects.exists()
 
 
 def test_a_new_person_and_organisation_in_one_go(client, mission, session, coordinator):
     response = client.post(
-        _url("visitor_add", session),
+        session_url("visitor_add", session),
         {
             "first_name": "Kenji",
             "last_name": "Sato",
@@ -139,7 +121,7 @@ def test_a_new_person_and_organisation_in_one_go(client, mission, session, coord
     assert (visitor.person.email, visitor.max_meetings) == ("k.sato@example.jp", 5)
     # An organisation of the directory is found by its name, any case.
     client.post(
-        _url("visitor_add", session),
+        session_url("visitor_add", session),
         {"first_name": "Aiko", "last_name": "Ito", "organisation_name": "DENSO europe"},
     )
     assert Organisation.objects.filter(name__iexact="denso europe").count() == 1
@@ -163,7 +145,7 @@ def test_a_bad_new_visitor_saves_nothing(
     make_person(email="taken@example.org")
     people, organisations = Person.objects.count(), Organisation.objects.count()
     response = client.post(
-        _url("visitor_add", session), {"organisation_name": "Brand New Srl", **data}
+        session_url("visitor_add", session), {"organisation_name": "Brand New Srl", **data}
     )
     assert response.status_code == 200
     errors = response.context["form"].errors
@@ -187,7 +169,7 @@ def test_the_list_counts_requests_per_participant(client, mission, session, coor
     meeting = make_meeting(mission, local(mission, 2026, 3, 24, 9), local(mission, 2026, 3, 24, 10))
     MeetingRequest.objects.filter(requester=a, requested=b).update(meeting=meeting)
     MeetingRequest.objects.filter(requester=b, requested=a).update(meeting=meeting)
-    response = client.get(_url("participants", session))
+    response = client.get(session_url("participants", session))
     counts = {
         p.person.last_name: (p.made, p.received, p.accepted, p.placed)
         for p in response.context["participants"]
@@ -211,7 +193,7 @@ def test_filters_by_side_sector_and_text(client, mission, session, coordinator):
     )
 
     def names(query):
-        response = client.get(_url("participants", session) + query)
+        response = client.get(session_url("participants", session) + query)
         return sorted(p.person.last_name for p in response.context["participants"])
 
     assert names("?side=visitor") == ["Jones", "Smith"]
@@ -230,7 +212,7 @@ def test_the_list_reads_a_fixed_number_of_queries(
     for person in people:
         services.request_create(requester=member, requested=person, by_coordinator=True)
     with django_assert_num_queries(8):
-        response = client.get(_url("participants", session))
+        response = client.get(session_url("participants", session))
     assert len(response.context["participants"]) == count + 1
 
 
@@ -242,17 +224,21 @@ def test_the_list_and_the_page_give_the_personal_link(
     path = f"/b2b/{visitor.token}/"
     assert reverse("matchmaking_public:page", args=[visitor.token]) == path
     link = f"https://planner.example.org{path}"
-    assert link in client.get(_url("participants", session)).content.decode()
-    page = client.get(_url("participant_edit", session, participant=visitor.pk)).content.decode()
+    assert link in client.get(session_url("participants", session)).content.decode()
+    page = client.get(
+        session_url("participant_edit", session, participant=visitor.pk)
+    ).content.decode()
     assert f'value="{link}"' in page
     client.logout()
     opened = client.get(path)
     assert opened.status_code == 200
     assert "Giulia Ferraris" in opened.content.decode()
     client.force_login(coordinator)
-    client.post(_url("participant_rotate", session, participant=visitor.pk))
+    client.post(session_url("participant_rotate", session, participant=visitor.pk))
     visitor.refresh_from_db()
-    page = client.get(_url("participant_edit", session, participant=visitor.pk)).content.decode()
+    page = client.get(
+        session_url("participant_edit", session, participant=visitor.pk)
+    ).content.decode()
     assert link not in page
     new_path = f"/b2b/{visitor.token}/"
     assert f"https://planner.example.org{new_path}" in page
@@ -268,7 +254,7 @@ def test_editing_a_participant(client, mission, session, coordinator):
     table = services.tables_add(session=session, count=1)[0]
     visitor = visitor_participant(session)
     response = client.post(
-        _url("participant_edit", session, participant=visitor.pk),
+        session_url("participant_edit", session, participant=visitor.pk),
         {
             "offers": "Castings",
             "looks_for": "",
@@ -289,7 +275,7 @@ def test_editing_a_participant_changed_meanwhile_is_a_conflict(
     opened = visitor.version
     services.participant_save(participant=Participant.objects.get(pk=visitor.pk))
     response = client.post(
-        _url("participant_edit", session, participant=visitor.pk),
+        session_url("participant_edit", session, participant=visitor.pk),
         {"offers": "Mine", "version": opened},
     )
     assert response.status_code == 409
@@ -305,7 +291,7 @@ def test_a_delegation_members_stay_is_shown(client, mission, session, coordinato
     )
     participant = services.participant_add_member(session=session, member=member)
     page = client.get(
-        _url("participant_edit", session, participant=participant.pk)
+        session_url("participant_edit", session, participant=participant.pk)
     ).content.decode()
     assert "arrives Mon 23 Mar 18:00" in page
     assert "leaves Wed 25 Mar 16:00" in page
@@ -314,9 +300,11 @@ def test_a_delegation_members_stay_is_shown(client, mission, session, coordinato
 def test_removing_a_participant_takes_their_requests(client, mission, session, coordinator):
     a, b = member_participant(session), visitor_participant(session)
     services.request_create(requester=a, requested=b, by_coordinator=True)
-    page = client.get(_url("participant_remove", session, participant=b.pk)).content.decode()
+    page = client.get(session_url("participant_remove", session, participant=b.pk)).content.decode()
     assert "Their 1 request (made or received) goes with them." in page
-    client.post(_url("participant_remove", session, participant=b.pk), {"version": b.version})
+    client.post(
+        session_url("participant_remove", session, participant=b.pk), {"version": b.version}
+    )
     assert not Participant.objects.filter(pk=b.pk).exists()
     assert not MeetingRequest.objects.exists()
 
@@ -326,7 +314,7 @@ def test_removing_a_participant_changed_meanwhile_is_refused(client, mission, se
     opened = b.version
     services.participant_save(participant=Participant.objects.get(pk=b.pk))
     response = client.post(
-        _url("participant_remove", session, participant=b.pk), {"version": opened}
+        session_url("participant_remove", session, participant=b.pk), {"version": opened}
     )
     assert "changed by somebody else meanwhile" in response.content.decode()
     assert Participant.objects.filter(pk=b.pk).exists()
@@ -355,14 +343,14 @@ def test_the_availability_grid_round_trips_across_a_dst_change(client, dst_sessi
     session = dst_session
     client.force_login(make_coordinator(session.mission))
     visitor = visitor_participant(session)
-    url = _url("participant_edit", session, participant=visitor.pk)
+    url = session_url("participant_edit", session, participant=visitor.pk)
     page = client.get(url).content.decode()
     # Both days from 09:00 local, four slots each; all ticked at first.
     assert page.count("> 09:00</label>") == 2
     assert _ticked(page) == [str(n) for n in range(8)]
     # Absent at 09:30 on Saturday and at 10:00 and 10:30 on Sunday (summer time).
     response = client.post(
-        _url("participant_availability", session, participant=visitor.pk),
+        session_url("participant_availability", session, participant=visitor.pk),
         {"slot": ["0", "2", "3", "4", "5"]},
     )
     assert response.status_code == 302
@@ -379,17 +367,21 @@ def test_arrives_and_leaves_untick_the_slots_outside(client, dst_session):
     client.force_login(make_coordinator(session.mission))
     visitor = visitor_participant(session)
     client.post(
-        _url("participant_availability", session, participant=visitor.pk),
+        session_url("participant_availability", session, participant=visitor.pk),
         {"slot": [str(n) for n in range(8)], "arrives": "2", "leaves": "5"},
     )
-    page = client.get(_url("participant_edit", session, participant=visitor.pk)).content.decode()
+    page = client.get(
+        session_url("participant_edit", session, participant=visitor.pk)
+    ).content.decode()
     assert _ticked(page) == ["2", "3", "4", "5"]
     response = client.post(
-        _url("participant_availability", session, participant=visitor.pk),
+        session_url("participant_availability", session, participant=visitor.pk),
         {"slot": ["0"], "arrives": "5", "leaves": "2"},
     )
     assert "They cannot leave before they arrive." in response.content.decode()
-    page = client.get(_url("participant_edit", session, participant=visitor.pk)).content.decode()
+    page = client.get(
+        session_url("participant_edit", session, participant=visitor.pk)
+    ).content.decode()
     assert _ticked(page) == ["2", "3", "4", "5"]
     assert Absence.objects.count() == 2
 
@@ -407,7 +399,7 @@ def test_a_participants_page_reads_a_fixed_number_of_queries(
     ]
     services.participant_set_absences(participant=participant, periods=slots[:days])
     with django_assert_num_queries(QUERIES_PARTICIPANT):
-        response = client.get(_url("participant_edit", session, participant=participant.pk))
+        response = client.get(session_url("participant_edit", session, participant=participant.pk))
     assert response.status_code == 200
 
 
@@ -421,5 +413,5 @@ def test_the_members_list_shows_their_stay(client, mission, session, coordinator
         arrival=local(mission, 2026, 3, 23, 18),
         departure=local(mission, 2026, 3, 25, 16),
     )
-    page = client.get(_url("members_add", session)).content.decode()
+    page = client.get(session_url("members_add", session)).content.decode()
     assert "Sara Bianchi · arrives Mon 23 Mar 18:00, leaves Wed 25 Mar 16:00" in page

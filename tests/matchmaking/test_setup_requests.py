@@ -2,14 +2,14 @@
 behalf (the service's refusals next to the fields), decisions on a participant's behalf."""
 
 import pytest
-from django.urls import reverse
 
 from matchmaking import services
 from matchmaking.models import MeetingRequest
-from tests.builders import make_coordinator, make_organisation
+from tests.builders import make_organisation
 from tests.matchmaking.setup_builders import (
     make_session,
     member_participant,
+    session_url,
     torino,
     visitor_participant,
 )
@@ -18,20 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def mission():
-    return torino()
-
-
-@pytest.fixture
 def session(mission):
     return make_session(mission, title="VTM B2B", max_requests=2)
-
-
-@pytest.fixture
-def coordinator(client, mission):
-    user = make_coordinator(mission)
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture
@@ -49,16 +37,9 @@ def people(session):
     }
 
 
-def _url(name, session, **kwargs):
-    return reverse(
-        f"matchmaking:{name}",
-        kwargs={"slug": session.mission.slug, "session": session.pk, **kwargs},
-    )
-
-
 def test_entering_a_request_on_someones_behalf(client, session, coordinator, people):
     response = client.post(
-        _url("requests", session),
+        session_url("requests", session),
         {"requester": people["anna"].pk, "requested": people["bob"].pk, "priority": "must"},
         follow=True,
     )
@@ -92,7 +73,7 @@ def test_a_refused_request_says_why_next_to_the_field(
     targets = {"forged": other.pk, None: "", **{name: p.pk for name, p in people.items()}}
     target = targets[requested]
     response = client.post(
-        _url("requests", session),
+        session_url("requests", session),
         {"requester": people[requester].pk, "requested": target, "priority": "nice"},
     )
     assert response.status_code == 200
@@ -105,7 +86,7 @@ def test_a_refused_request_says_why_next_to_the_field(
 def test_the_reverse_request_makes_a_mutual_match(client, session, coordinator, people):
     services.request_create(requester=people["bob"], requested=people["anna"], by_coordinator=True)
     response = client.post(
-        _url("requests", session),
+        session_url("requests", session),
         {"requester": people["anna"].pk, "requested": people["bob"].pk, "priority": "nice"},
         follow=True,
     )
@@ -119,7 +100,7 @@ def test_the_reverse_request_makes_a_mutual_match(client, session, coordinator, 
 def _act(client, session, request, **data):
     request.refresh_from_db()
     return client.post(
-        _url("request_action", session, pk=request.pk),
+        session_url("request_action", session, pk=request.pk),
         {"version": request.version, **data},
         follow=True,
     )
@@ -151,7 +132,7 @@ def test_a_decision_on_a_request_changed_meanwhile_is_refused(client, session, c
     opened = request.version
     services.request_decide(request=request, accept=False, by_coordinator=True)
     response = client.post(
-        _url("request_action", session, pk=request.pk),
+        session_url("request_action", session, pk=request.pk),
         {"version": opened, "action": "accept"},
         follow=True,
     )
@@ -165,7 +146,7 @@ def test_a_decision_on_a_request_changed_meanwhile_is_refused(client, session, c
 )
 def test_a_bad_action_changes_nothing(client, session, coordinator, people, data):
     request = services.request_create(requester=people["anna"], requested=people["bob"])
-    response = client.post(_url("request_action", session, pk=request.pk), data, follow=True)
+    response = client.post(session_url("request_action", session, pk=request.pk), data, follow=True)
     assert response.status_code == 200
     assert "Choose" in response.content.decode()
     request.refresh_from_db()
@@ -192,7 +173,7 @@ def test_filters_and_counts(client, session, coordinator, people):
     services.request_create(requester=b, requested=people["carlo"], by_coordinator=True)
 
     def pairs(query):
-        response = client.get(_url("requests", session) + query)
+        response = client.get(session_url("requests", session) + query)
         return sorted(
             (r.requester.person.last_name, r.requested.person.last_name)
             for r in response.context["rows"]
@@ -203,7 +184,7 @@ def test_filters_and_counts(client, session, coordinator, people):
     assert pairs(f"?participant={b.pk}") == [("Rossi", "Smith"), ("Smith", "Neri")]
     assert pairs("?participant=99999999999999999999") == pairs("")
     assert pairs("?status=nonsense") == pairs("")
-    counts = client.get(_url("requests", session)).context["counts"]
+    counts = client.get(session_url("requests", session)).context["counts"]
     assert counts == {"requested": 3, "accepted": 0, "declined": 1, "pending": 2, "mutual": 0}
 
 
@@ -217,7 +198,7 @@ def test_the_list_reads_a_fixed_number_of_queries(
             requester=visitor_participant(session), requested=member, by_coordinator=True
         )
     with django_assert_num_queries(11):
-        response = client.get(_url("requests", session))
+        response = client.get(session_url("requests", session))
     assert len(response.context["rows"]) == count
 
 
@@ -229,7 +210,7 @@ def test_coordinators_may_go_past_the_request_limit_and_are_told(
     services.request_create(requester=a, requested=people["cleo"], by_coordinator=True)
     extra = visitor_participant(session, first_name="Dan", last_name="Extra")
     response = client.post(
-        _url("requests", session),
+        session_url("requests", session),
         {"requester": a.pk, "requested": extra.pk, "priority": "nice"},
         follow=True,
     )

@@ -13,30 +13,11 @@ from tests.matchmaking.setup_builders import (
     add_day,
     make_session,
     member_participant,
-    torino,
+    session_url,
     visitor_participant,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def mission():
-    return torino()
-
-
-@pytest.fixture
-def coordinator(client, mission):
-    user = make_coordinator(mission)
-    client.force_login(user)
-    return user
-
-
-def _url(name, session, **kwargs):
-    return reverse(
-        f"matchmaking:{name}",
-        kwargs={"slug": session.mission.slug, "session": session.pk, **kwargs},
-    )
 
 
 def test_the_b2b_tab_leads_to_the_sessions_page(client, mission, coordinator):
@@ -65,7 +46,7 @@ def test_creating_a_session(client, mission, coordinator):
         },
     )
     session = Session.objects.get()
-    assert response.url == _url("session_detail", session)
+    assert response.url == session_url("session_detail", session)
     assert (session.title, session.slot_minutes, session.max_meetings, session.hall) == (
         "VTM B2B",
         20,
@@ -119,7 +100,7 @@ def test_editing_a_session_someone_else_saved_meanwhile_is_a_conflict(client, mi
     stored.slot_minutes = 30
     services.session_save(session=stored)
     response = client.post(
-        _url("session_detail", session),
+        session_url("session_detail", session),
         {"title": "B2B", "slot_minutes": "15", "solver_seconds": "30", "version": opened},
     )
     assert response.status_code == 409
@@ -129,7 +110,7 @@ def test_editing_a_session_someone_else_saved_meanwhile_is_a_conflict(client, mi
     assert Session.objects.get(pk=session.pk).slot_minutes == 30
     # The form now carries the current version: saving again overwrites deliberately.
     again = client.post(
-        _url("session_detail", session),
+        session_url("session_detail", session),
         {
             "title": "B2B",
             "slot_minutes": "15",
@@ -145,7 +126,7 @@ def test_another_missions_coordinator_gets_404(client, mission):
     session = make_session(mission)
     client.force_login(make_coordinator(make_mission()))
     for name in ("session_detail", "participants", "requests", "day_create"):
-        assert client.get(_url(name, session)).status_code == 404
+        assert client.get(session_url(name, session)).status_code == 404
     assert client.get(reverse("matchmaking:session", args=[mission.slug])).status_code == 404
 
 
@@ -155,7 +136,7 @@ def test_another_missions_coordinator_gets_404(client, mission):
 def test_adding_a_day_with_a_lunch_break_previews_its_slots(client, mission, coordinator):
     session = make_session(mission, slot_minutes=20)
     response = client.post(
-        _url("day_create", session),
+        session_url("day_create", session),
         {
             "date": "2026-03-24",
             "start": "09:00",
@@ -171,7 +152,7 @@ def test_adding_a_day_with_a_lunch_break_previews_its_slots(client, mission, coo
         (time(11), time(11, 40), "Lunch")
     ]
     add_day(session, date(2026, 3, 25), start=time(14), end=time(16))
-    page = client.get(_url("session_detail", session)).content.decode()
+    page = client.get(session_url("session_detail", session)).content.decode()
     assert "2 days, 16 slots of 20 minutes" in page
     assert "Lunch 11:00–11:40" in page
     # Local times (Europe/Rome, UTC+1 in March before the change): 09:00, not 08:00.
@@ -199,7 +180,7 @@ def test_a_bad_day_is_refused_and_nothing_is_saved(
     session = make_session(mission)
     add_day(session, date(2026, 3, 25))
     form = {"date": "2026-03-24", "start": "09:00", "end": "13:00", **data}
-    response = client.post(_url("day_create", session), form)
+    response = client.post(session_url("day_create", session), form)
     assert response.status_code == 200
     errors = response.context["form"].errors
     key = field or "__all__"
@@ -212,16 +193,16 @@ def test_a_bad_day_is_refused_and_nothing_is_saved(
 def test_editing_a_day_replaces_its_breaks(client, mission, coordinator):
     session = make_session(mission)
     day = add_day(session, date(2026, 3, 24), breaks=[(time(10), time(10, 30), "Coffee")])
-    page = client.get(_url("day_edit", session, day=day.pk)).content.decode()
+    page = client.get(session_url("day_edit", session, day=day.pk)).content.decode()
     assert 'value="10:00"' in page and 'value="Coffee"' in page
     response = client.post(
-        _url("day_edit", session, day=day.pk),
+        session_url("day_edit", session, day=day.pk),
         {"date": "2024-03-24", "start": "09:00", "end": "13:00"},
     )
     assert response.status_code == 200  # outside the mission: refused, breaks kept
     assert day.breaks.count() == 1
     response = client.post(
-        _url("day_edit", session, day=day.pk),
+        session_url("day_edit", session, day=day.pk),
         {"date": "2026-03-24", "start": "09:00", "end": "12:00"},
     )
     assert response.status_code == 302
@@ -232,7 +213,7 @@ def test_editing_a_day_replaces_its_breaks(client, mission, coordinator):
 def test_removing_a_day(client, mission, coordinator):
     session = make_session(mission)
     day = add_day(session, date(2026, 3, 24))
-    client.post(_url("day_delete", session, day=day.pk))
+    client.post(session_url("day_delete", session, day=day.pk))
     assert not SessionDay.objects.exists()
 
 
@@ -241,7 +222,7 @@ def test_removing_a_day(client, mission, coordinator):
 
 def test_adding_ten_tables(client, mission, coordinator):
     session = make_session(mission)
-    response = client.post(_url("tables_add", session), {"count": "10"}, follow=True)
+    response = client.post(session_url("tables_add", session), {"count": "10"}, follow=True)
     assert [t.name for t in Table.objects.all()] == [f"Table {n}" for n in range(1, 11)]
     page = response.content.decode()
     assert "10 tables added." in page
@@ -251,7 +232,7 @@ def test_adding_ten_tables(client, mission, coordinator):
 @pytest.mark.parametrize("count", ["0", "501", "x", ""])
 def test_a_bad_number_of_tables_adds_none(client, mission, coordinator, count):
     session = make_session(mission)
-    response = client.post(_url("tables_add", session), {"count": count}, follow=True)
+    response = client.post(session_url("tables_add", session), {"count": count}, follow=True)
     assert "Add between 1 and 500 tables." in response.content.decode()
     assert not Table.objects.exists()
 
@@ -261,16 +242,18 @@ def test_renaming_a_table_and_making_it_a_booth(client, mission, coordinator):
     first, second = services.tables_add(session=session, count=2)
     host = visitor_participant(session, last_name="Bianchi")
     response = client.post(
-        _url("table_edit", session, table=first.pk), {"name": "Stand Bianchi", "host": host.pk}
+        session_url("table_edit", session, table=first.pk),
+        {"name": "Stand Bianchi", "host": host.pk},
     )
     assert response.status_code == 302
     host.refresh_from_db()
     assert (host.booth, Table.objects.get(pk=first.pk).name) == (first, "Stand Bianchi")
-    page = client.get(_url("session_detail", session)).content.decode()
+    page = client.get(session_url("session_detail", session)).content.decode()
     assert "booth of Person Bianchi" in page
     # A duplicate name: next to the name, nothing saved (not even the host).
     response = client.post(
-        _url("table_edit", session, table=second.pk), {"name": "Stand Bianchi", "host": host.pk}
+        session_url("table_edit", session, table=second.pk),
+        {"name": "Stand Bianchi", "host": host.pk},
     )
     assert (
         "The session already has a table with this name."
@@ -292,11 +275,11 @@ def test_a_table_with_meetings_placed_cannot_be_deleted(client, mission, coordin
     )
     request.meeting = meeting
     request.save()
-    response = client.post(_url("table_delete", session, table=table.pk), follow=True)
+    response = client.post(session_url("table_delete", session, table=table.pk), follow=True)
     assert "Meetings are placed at Table 1" in response.content.decode()
     assert Table.objects.filter(pk=table.pk).exists()
     other = services.tables_add(session=session, count=1)[0]
-    client.post(_url("table_delete", session, table=other.pk))
+    client.post(session_url("table_delete", session, table=other.pk))
     assert not Table.objects.filter(pk=other.pk).exists()
 
 
@@ -318,7 +301,7 @@ def test_the_setup_page_reads_a_fixed_number_of_queries(
     host = visitor_participant(session)
     services.table_set_host(table=session.tables.first(), host=host)
     with django_assert_num_queries(QUERIES_SETUP):
-        response = client.get(_url("session_detail", session))
+        response = client.get(session_url("session_detail", session))
     assert response.status_code == 200
 
 
@@ -341,13 +324,13 @@ def test_a_day_with_many_breaks_keeps_them_all_when_edited(client, mission, coor
     session = make_session(mission)
     pauses = [(time(h), time(h, 10), f"Pause {h}") for h in (9, 10, 11, 12)]
     day = add_day(session, date(2026, 3, 24), start=time(8), end=time(14), breaks=pauses)
-    page = client.get(_url("day_edit", session, day=day.pk))
+    page = client.get(session_url("day_edit", session, day=day.pk))
     data = {
         name: field.value() or ""
         for name, field in ((n, page.context["form"][n]) for n in page.context["form"].fields)
     }
     data = {k: (v.strftime("%H:%M") if isinstance(v, time) else str(v)) for k, v in data.items()}
     data["end"] = "15:00"
-    response = client.post(_url("day_edit", session, day=day.pk), data)
+    response = client.post(session_url("day_edit", session, day=day.pk), data)
     assert response.status_code == 302, response.context["form"].errors
     assert [b.label for b in day.breaks.all()] == ["Pause 9", "Pause 10", "Pause 11", "Pause 12"]
