@@ -13,24 +13,16 @@ from matchmaking.services import (
     session_save,
     tables_add,
 )
-from tests.builders import make_member, make_mission, make_organisation, make_person, make_venue
+from tests.builders import make_member, make_organisation, make_person, make_venue
+from tests.matchmaking.setup_builders import torino
 
 SATURDAY = date(2026, 3, 28)  # CET (UTC+1)
 SUNDAY = date(2026, 3, 29)  # CEST (UTC+2) from 02:00
 
 
 def make_turin(**fields):
-    values = {
-        "title": "VTM Torino 2026",
-        "city": "Torino",
-        "region": "Piemonte",
-        "country": "Italy",
-        "timezone": "Europe/Rome",
-        "start_date": date(2026, 3, 27),
-        "end_date": date(2026, 3, 30),
-    }
-    values.update(fields)
-    return make_mission(**values)
+    """The setup tests' Torino mission (setup_builders.torino), over the DST weekend."""
+    return torino(**{"start_date": date(2026, 3, 27), "end_date": date(2026, 3, 30), **fields})
 
 
 def make_session(
