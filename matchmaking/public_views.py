@@ -15,8 +15,8 @@ The directory shows names, organisations, sector, country, offers and looks-for 
 an e-mail, a phone or a note.
 """
 
-import hmac
 from dataclasses import dataclass, field
+from operator import attrgetter
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
@@ -36,11 +36,11 @@ from matchmaking import services
 from matchmaking.models import MeetingRequest, Participant
 from meetings import calendars
 from meetings.feeds import (
-    TOKEN_SHAPE,
     _calendar_response,
     _language,
     _not_found,
     _private,
+    link_holder,
     qr_svg,
 )
 from missions import links
@@ -65,22 +65,14 @@ def participant_by_token(token: str) -> Participant | None:
 
 
 def _participant(request: HttpRequest, token: str, *, allow_preview: bool = False):
-    if not TOKEN_SHAPE.match(token):
-        return None
-    participant = participant_by_token(token)
-    if participant is None or not hmac.compare_digest(participant.token.encode(), token.encode()):
-        return None
-    mission = participant.session.mission
-    if mission.status == Mission.Status.DRAFT:
-        # Not public yet; the mission's own coordinators may look (never act) at the page.
-        user = request.user
-        if not (
-            allow_preview
-            and user.is_authenticated
-            and Mission.objects.visible_to(user).filter(pk=mission.pk).exists()
-        ):
-            return None
-    return participant
+    # A draft mission's own coordinators may look (never act) at the page.
+    return link_holder(
+        request,
+        token,
+        participant_by_token,
+        attrgetter("session.mission"),
+        allow_preview=allow_preview,
+    )
 
 
 def page_url(participant: Participant) -> str:

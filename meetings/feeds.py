@@ -11,8 +11,10 @@ Feeds: token -> one query -> conditional GET (304 without building the calendar)
 response.
 """
 
+import hmac
 import re
 import time
+from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -47,6 +49,36 @@ def _not_found(request: HttpRequest) -> HttpResponse:
     response = HttpResponseNotFound(body)
     response.headers["Cache-Control"] = "no-store"
     return _private(response)
+
+
+def link_holder(
+    request: HttpRequest,
+    token: str,
+    find: Callable[[str], object | None],
+    mission_of: Callable[[object], Mission],
+    *,
+    allow_preview: bool = False,
+):
+    """What a secret link belongs to (`find(token)`, carrying its `token`), or None: for a
+    token of the wrong shape, one not found, or one whose mission (`mission_of(found)`) is
+    still a draft, unless `allow_preview` and the user may see that mission (its coordinators
+    may look at the page)."""
+    if not TOKEN_SHAPE.match(token):
+        return None
+    found = find(token)
+    if found is None or not hmac.compare_digest(found.token.encode(), token.encode()):
+        return None
+    mission = mission_of(found)
+    if mission.status == Mission.Status.DRAFT:
+        # Not public yet.
+        user = request.user
+        if not (
+            allow_preview
+            and user.is_authenticated
+            and Mission.objects.visible_to(user).filter(pk=mission.pk).exists()
+        ):
+            return None
+    return found
 
 
 def _language(request: HttpRequest, default: str) -> str:

@@ -10,6 +10,7 @@ meetings/feeds.py, whose helpers these views share.
 
 import hmac
 from collections import defaultdict
+from operator import attrgetter
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
@@ -31,6 +32,7 @@ from meetings.feeds import (
     _language,
     _not_found,
     _private,
+    link_holder,
     map_url,
     qr_svg,
     today_and_next,
@@ -42,21 +44,13 @@ from releases import changelog, published
 
 def _member(request: HttpRequest, token: str, *, allow_preview: bool = False):
     """The delegation member a secret link belongs to (with the latest version), or None."""
-    if not TOKEN_SHAPE.match(token):
-        return None
-    member = published.member_by_token(token)
-    if member is None or not hmac.compare_digest(member.token.encode(), token.encode()):
-        return None
-    if member.mission.status == Mission.Status.DRAFT:
-        # Not public yet; the mission's own coordinators may preview the page.
-        user = request.user
-        if not (
-            allow_preview
-            and user.is_authenticated
-            and Mission.objects.visible_to(user).filter(pk=member.mission_id).exists()
-        ):
-            return None
-    return member
+    return link_holder(
+        request,
+        token,
+        published.member_by_token,
+        attrgetter("mission"),
+        allow_preview=allow_preview,
+    )
 
 
 @csrf_exempt
