@@ -448,9 +448,15 @@ def _solution(
 
 def _greedy_placements(index: _Index) -> dict[int, Placement]:
     placements = _locked_placements(index)
-    occupancy = _Occupancy(index, placements)
+    _first_fit(index, _Occupancy(index, placements), placements)
+    return placements
+
+
+def _first_fit(index: _Index, occupancy: _Occupancy, placements: dict[int, Placement]) -> None:
+    """Each open request not yet placed, heaviest first, in its earliest common slot with a
+    free table, within the limits (into `placements` and `occupancy`)."""
     for r in sorted(index.open, key=lambda r: (-r.weight, r.key)):
-        if not occupancy.within_limits(r):
+        if r.key in placements or not occupancy.within_limits(r):
             continue
         for slot in index.common(r):
             free = occupancy.tables_free(r, slot)
@@ -458,7 +464,6 @@ def _greedy_placements(index: _Index) -> dict[int, Placement]:
                 placements[r.key] = Placement(slot, free[0])
                 occupancy.add(r, placements[r.key])
                 break
-    return placements
 
 
 def _trivial_bound(index: _Index) -> int:
@@ -816,15 +821,7 @@ def _rounded(index: _Index, values: dict[tuple[int, int], float]) -> dict[int, P
         if free:
             placements[key] = Placement(slot, free[0])
             occupancy.add(r, placements[key])
-    for r in sorted(index.open, key=lambda r: (-r.weight, r.key)):
-        if r.key in placements or not occupancy.within_limits(r):
-            continue
-        for slot in index.common(r):
-            free = occupancy.tables_free(r, slot)
-            if free:
-                placements[r.key] = Placement(slot, free[0])
-                occupancy.add(r, placements[r.key])
-                break
+    _first_fit(index, occupancy, placements)
     return placements
 
 
