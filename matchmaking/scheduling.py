@@ -322,22 +322,18 @@ def build_problem(session: Session, *, keep_all: bool = False) -> Built:
         p.person_id: p.pk for p in participants.values() if p.side == Participant.Side.VISITOR
     }
     busy: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
-    attendees = Meeting.attendees.through.objects.filter(
-        meeting__mission=mission, delegationmember_id__in=list(member_of)
-    ).exclude(meeting__status=Meeting.Status.CANCELLED)
-    for member_id, meeting_id, start, end in attendees.values_list(
-        "delegationmember_id", "meeting_id", "meeting__start", "meeting__end"
+    for through, column, participant_of in (
+        (Meeting.attendees.through, "delegationmember_id", member_of),
+        (Meeting.partner_contacts.through, "person_id", person_of),
     ):
-        if meeting_id not in skip:
-            busy[member_of[member_id]].append((start, end))
-    contacts = Meeting.partner_contacts.through.objects.filter(
-        meeting__mission=mission, person_id__in=list(person_of)
-    ).exclude(meeting__status=Meeting.Status.CANCELLED)
-    for person_id, meeting_id, start, end in contacts.values_list(
-        "person_id", "meeting_id", "meeting__start", "meeting__end"
-    ):
-        if meeting_id not in skip:
-            busy[person_of[person_id]].append((start, end))
+        rows = through.objects.filter(
+            meeting__mission=mission, **{f"{column}__in": list(participant_of)}
+        ).exclude(meeting__status=Meeting.Status.CANCELLED)
+        for key, meeting_id, start, end in rows.values_list(
+            column, "meeting_id", "meeting__start", "meeting__end"
+        ):
+            if meeting_id not in skip:
+                busy[participant_of[key]].append((start, end))
 
     solver_participants = []
     for participant in participants.values():
