@@ -619,6 +619,13 @@ def solve(
         bound = _trivial_bound(index)
     if not x:
         status, bound = "optimal", locked_weight
+    # A schedule that reaches a valid upper bound is optimal, whatever the search had time to
+    # prove: the LP relaxation's bound, or every request with a common slot placed.
+    ceilings = [bound, _trivial_bound(index)]
+    if lp_bound is not None:
+        ceilings.append(locked_weight + lp_bound)
+    if value + locked_weight >= min(ceilings):
+        status, bound = "optimal", value + locked_weight
     phase1_seconds = time.perf_counter() - started
 
     phase2_status = "skipped"

@@ -447,6 +447,34 @@ def test_a_search_stopped_by_its_time_limit_keeps_a_valid_schedule_and_says_so(m
     from ortools.sat.python import cp_model
 
     monkeypatch.setattr(cp_model.CpSolver, "solve", lambda self, model, *a, **k: cp_model.UNKNOWN)
+    # The crafted instance below: the greedy start places 1-2 in slot 0, so 3-4 cannot meet;
+    # the LP bound (2) is not reached, and the search proved nothing.
+    problem = Problem(
+        slot_days=(0, 0),
+        tables=(1,),
+        participants=(
+            Participant(1, frozenset({0, 1})),
+            Participant(2, frozenset({0, 1})),
+            Participant(3, frozenset({0})),
+            Participant(4, frozenset({0})),
+        ),
+        requests=(Request(1, 1, 2), Request(2, 3, 4)),
+    )
+    best = solve(problem, time_limit=1)
+    assert check(problem, best) == []
+    assert best.status in {"unknown", "optimal"}
+    if best.status == "unknown":  # the greedy start stands
+        assert (best.phase2_status, best.objective, best.bound) == ("skipped", 1, 2)
+        assert best.unplaced == {2: Reason.TIME_LIMIT}
+    else:  # the LP-rounded start already placed both: it meets the bound
+        assert (best.objective, best.bound, best.unplaced) == (2, 2, {})
+
+
+def test_a_schedule_that_meets_the_bound_is_optimal_even_unproven_by_the_search(monkeypatch):
+    from ortools.sat.python import cp_model
+
+    monkeypatch.setattr(cp_model.CpSolver, "solve", lambda self, model, *a, **k: cp_model.UNKNOWN)
+    # One slot, one table, two requests: one fits, and the LP bound says no more can.
     problem = Problem(
         slot_days=(0,),
         tables=(1,),
@@ -455,11 +483,7 @@ def test_a_search_stopped_by_its_time_limit_keeps_a_valid_schedule_and_says_so(m
     )
     best = solve(problem, time_limit=1)
     assert check(problem, best) == []
-    assert (best.status, best.phase2_status, best.objective, best.bound) == (
-        "unknown",
-        "skipped",
-        1,
-        1,
-    )
+    assert (best.status, best.objective, best.bound) == ("optimal", 1, 1)
     assert best.placements == {1: Placement(0, 1)}
-    assert best.unplaced == {2: Reason.TIME_LIMIT}
+    # Proven full, not cut short: the reason says so.
+    assert best.unplaced == {2: Reason.SCHEDULE_FULL}
