@@ -6,7 +6,7 @@ Times: a session's days, slots and breaks are wall-clock times in the mission's 
 truth for input and display); absences are aware datetimes stored in UTC.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -344,10 +344,6 @@ class Participant(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    @property
-    def organisation(self):
-        return self.person.organisation
-
     def meeting_limit(self) -> int | None:
         return self.max_meetings if self.max_meetings is not None else self.session.max_meetings
 
@@ -476,10 +472,6 @@ class MeetingRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.requester} → {self.requested}"
 
-    @property
-    def weight(self) -> int:
-        return 3 if self.priority == self.Priority.MUST else 1
-
 
 class ScheduleRun(models.Model):
     """One press of "Schedule": what the solver was asked, what it proved, what it left out."""
@@ -523,7 +515,3 @@ class ScheduleRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session} {self.created:%Y-%m-%d %H:%M}"
-
-
-def slot_duration(session: Session) -> timedelta:
-    return timedelta(minutes=session.slot_minutes)
